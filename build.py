@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Pyground's command line: build, serve, check and start lessons.
+
+    python build.py build [--out DIR] [--strict]   build the static site
+    python build.py serve [--port N]               build, serve on 127.0.0.1, rebuild on change
+    python build.py check                          validate every lesson
+    python build.py new TRACK SLUG --title TEXT    start a lesson from a template
+
+Thin on purpose: it parses arguments and calls the engine in `pyground/`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from pyground.builder import BuildConfig, build, load_and_validate
+from pyground.problems import BuildError
+from pyground.runtime import load_pins
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build and serve the Pyground course site.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build_cmd = commands.add_parser("build", help="build the static site", description="Build the site from lessons/ and site/.")
+    _common(build_cmd)
+
+    serve_cmd = commands.add_parser("serve", help="build, serve locally and rebuild on change", description="Build the site, serve it and rebuild when a lesson or template changes.")
+    _common(serve_cmd)
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve_cmd.add_argument("--prefix", default="/", help="serve under a sub-path, e.g. /pyground/, as on GitHub Pages")
+    serve_cmd.add_argument("--isolate", action="store_true", help="send COOP/COEP headers (cross-origin isolation)")
+
+    check_cmd = commands.add_parser(
+        "check",
+        help="validate every lesson and verify its exercises",
+        description="Validate every lesson, then run each exercise's solution (must pass), starter (must fail) and every run cell, reporting problems as path:line.",
+    )
+    check_cmd.add_argument("--lessons", type=Path, default=BuildConfig.lessons, help="lessons folder (default lessons/)")
+    check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    new_cmd = commands.add_parser("new", help="start a new lesson from a template", description="Create lessons/TRACK/NN-SLUG.md with every block kind filled in as an example.")
+    new_cmd.add_argument("track", help="track folder, e.g. basics")
+    new_cmd.add_argument("slug", help="lowercase-dashed name, also the lesson id, e.g. list-comprehensions")
+    new_cmd.add_argument("--title", required=True, help="the lesson title")
+    new_cmd.add_argument("--lessons", type=Path, default=BuildConfig.lessons, help="lessons folder (default lessons/)")
+
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except BuildError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"build failed: {len(error.problems)} problem(s)", file=sys.stderr)
+        return 1
+
+
+def _common(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--out", type=Path, default=BuildConfig.out, help="output folder (default _site/)")
+    command.add_argument("--lessons", type=Path, default=BuildConfig.lessons, help="lessons folder (default lessons/)")
+    command.add_argument("--strict", action="store_true", help="treat warnings as errors (CI uses this)")
+
+
+def _config(args: argparse.Namespace) -> BuildConfig:
+    return replace(BuildConfig(), lessons=args.lessons.resolve(), out=args.out.resolve(), strict=args.strict)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    result = build(_config(args))
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    lessons = len(result.course.lessons)
+    print(f"built {lessons} lessons into {args.out} in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from pyground.serve import make_server, watch_and_rebuild
+
+    config = _config(args)
+    cmd_build(args)
+
+    def rebuild() -> None:
+        try:
+            build(config)
+            print("rebuilt", flush=True)
+        except BuildError as error:
+            print("\n".join(map(str, error.problems)), "\nrebuild failed; still serving the last good build", file=sys.stderr, flush=True)
+
+    stop = threading.Event()
+    watched = [config.lessons, config.theme, config.pyproject]
+    threading.Thread(target=watch_and_rebuild, args=(watched, rebuild, stop), daemon=True).start()
+    server = make_server(config.out, args.host, args.port, args.prefix, args.isolate)
+    prefix = "/" + args.prefix.strip("/") + "/" if args.prefix.strip("/") else "/"
+    print(f"serving on http://{args.host}:{args.port}{prefix} (Ctrl+C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from pyground.runtime import wheel
+    from pyground.verify import verify_course
+
+    config = replace(BuildConfig(), lessons=args.lessons.resolve(), strict=args.strict)
+    pins = load_pins(config.pyproject)
+    course, warnings = load_and_validate(config, pins)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    problems = verify_course(course, config.lessons.parent, {pin.name: wheel(pin) for pin in pins.wheels})
+    if problems:
+        raise BuildError(problems)
+    exercises = sum(len(lesson.exercises) for lesson in course.lessons)
+    print(f"ok: {len(course.lessons)} lessons, {exercises} exercises; every solution passes, every starter fails, every cell runs (CPython)")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from pyground.scaffold import new_lesson
+
+    path = new_lesson(args.lessons.resolve(), args.track, args.slug, args.title)
+    print(f"created {path}; build with `python build.py build`")
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "serve": cmd_serve, "check": cmd_check, "new": cmd_new}
+
+if __name__ == "__main__":
+    sys.exit(main())

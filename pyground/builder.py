@@ -1,0 +1,108 @@
+"""The build, top to bottom: load, validate, render, write.
+
+    course = load_course(...)        lessons/*.md -> model, problems recorded
+    validate_course(...)             whole-course rules
+    raise BuildError if any problem  nothing is written for a broken course
+    render_site(...)                 model -> {path: html}
+    write pages, static files, the vendored runtime and site.json
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .content import load_course
+from .model import Course
+from .problems import BuildError, Problem, Problems
+from .render import SiteInfo, make_environment, render_site
+from .runtime import Pins, load_pins, vendor
+from .validate import validate_course
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    lessons: Path = ROOT / "lessons"
+    theme: Path = ROOT / "site"
+    out: Path = ROOT / "_site"
+    pyproject: Path = ROOT / "pyproject.toml"
+    strict: bool = False
+
+
+@dataclass
+class BuildResult:
+    course: Course
+    pages: dict[str, str]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def load_and_validate(config: BuildConfig, pins: Pins) -> tuple[Course, list[Problem]]:
+    """Read and check the whole course. Raises BuildError listing every problem."""
+    problems = Problems(config.lessons.parent)
+    course = load_course(config.lessons, problems)
+    validate_course(course, pins.wheel_names, problems)
+    if errors := problems.errors(config.strict):
+        raise BuildError(errors)
+    return course, [p for p in problems if p.warning]
+
+
+def build(config: BuildConfig) -> BuildResult:
+    pins = load_pins(config.pyproject)
+    course, warnings = load_and_validate(config, pins)
+    env = make_environment(config.theme / "templates")
+    info = SiteInfo(build_id=_build_id(config))
+    pages = render_site(course, env, info)
+
+    config.out.mkdir(parents=True, exist_ok=True)
+    _remove_stale_pages(config.out, pages)
+    for page, html in pages.items():
+        path = config.out / page
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+    _copy_static(config.theme / "static", config.out / info.static_dir)
+    vendor(pins, config.out)
+    _write_site_json(course, info, config.out)
+    return BuildResult(course=course, pages=pages, warnings=warnings)
+
+
+def _build_id(config: BuildConfig) -> str:
+    """A hash of everything the pages are made from: changes when a deploy changes."""
+    digest = hashlib.sha256()
+    for folder in (config.lessons, config.theme):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode())
+                digest.update(path.read_bytes())
+    digest.update(config.pyproject.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _remove_stale_pages(out: Path, pages: dict[str, str]) -> None:
+    """A lesson that was deleted or renamed must not stay deployed."""
+    for path in out.rglob("*.html"):
+        relative = path.relative_to(out).as_posix()
+        if relative not in pages and not relative.startswith(("runtime/", "static/")):
+            path.unlink()
+
+
+def _copy_static(source: Path, dest: Path) -> None:
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(source, dest)
+
+
+def _write_site_json(course: Course, info: SiteInfo, out: Path) -> None:
+    """What scripts need about the whole site: the build id and the lesson/exercise ids."""
+    data = {
+        "build": info.build_id,
+        "lessons": {
+            lesson.id: {"url": lesson.url, "title": lesson.title, "exercises": [e.id for e in lesson.exercises]}
+            for lesson in course.lessons
+        },
+    }
+    (out / "site.json").write_text(json.dumps(data, indent=1), encoding="utf-8")

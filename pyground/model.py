@@ -1,0 +1,122 @@
+"""The course as data: what the parser produces and the templates consume.
+
+Every object is frozen so rendering cannot change the model it is given.
+Line numbers are 1-based and refer to the lesson file, so any later check can
+report `path:line`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Interpreter = Literal["pyodide", "micropython"]
+INTERPRETERS: tuple[Interpreter, ...] = ("pyodide", "micropython")
+
+
+@dataclass(frozen=True)
+class Prose:
+    """Rendered, sanitised Markdown between code blocks."""
+
+    html: str
+    kind: Literal["prose"] = "prose"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A code block shown but not run (any fence without a Pyground kind)."""
+
+    code: str
+    language: str
+    kind: Literal["listing"] = "listing"
+
+
+@dataclass(frozen=True)
+class RunCell:
+    """An editable cell. Cells on a page share one namespace, in page order."""
+
+    id: str
+    number: int  # 1-based position among the page's run cells, for labels
+    code: str
+    line: int
+    expect_error: bool = False
+    kind: Literal["run"] = "run"
+
+
+@dataclass(frozen=True)
+class Hint:
+    html: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """Starter code plus the parts that check it. Checks run against the
+    learner's namespace; the first failing check's message is the feedback."""
+
+    id: str
+    starter: str
+    line: int
+    setup: str = ""
+    checks: tuple[str, ...] = ()
+    hints: tuple[Hint, ...] = ()
+    solution: str | None = None
+    kind: Literal["exercise"] = "exercise"
+
+    @property
+    def check_code(self) -> str:
+        return "\n\n".join(self.checks)
+
+
+Block = Prose | Listing | RunCell | Exercise
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: str
+    summary: str
+    track: str
+    slug: str
+    path: Path
+    interpreter: Interpreter = "pyodide"
+    packages: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    blocks: tuple[Block, ...] = ()
+
+    @property
+    def exercises(self) -> tuple[Exercise, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, Exercise))
+
+    @property
+    def run_cells(self) -> tuple[RunCell, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, RunCell))
+
+    @property
+    def url(self) -> str:
+        """Path of the lesson page, relative to the site root."""
+        return f"{self.track}/{self.id}.html"
+
+
+@dataclass(frozen=True)
+class Track:
+    id: str
+    title: str
+    summary: str
+    lessons: tuple[Lesson, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return f"{self.id}/index.html"
+
+
+@dataclass(frozen=True)
+class Course:
+    title: str
+    tagline: str
+    tracks: tuple[Track, ...] = field(default_factory=tuple)
+
+    @property
+    def lessons(self) -> tuple[Lesson, ...]:
+        return tuple(lesson for track in self.tracks for lesson in track.lessons)

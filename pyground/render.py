@@ -1,0 +1,83 @@
+"""Render the course model to HTML pages: model in, {path: html} out.
+
+Templates autoescape and fail on undefined names. Lesson text arrives here as
+already-sanitised HTML (raw HTML is off in the Markdown parser) and is never
+itself treated as a template, so `{{ ... }}` in a lesson shows literally.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from .model import Course, Exercise, Lesson
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What every page needs to know about the build."""
+
+    build_id: str
+    runtime_dir: str = "runtime"
+    static_dir: str = "static"
+
+
+def make_environment(templates: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["exercise_data"] = exercise_data
+    return env
+
+
+def exercise_data(exercise: Exercise) -> dict[str, Any]:
+    """The parts of an exercise the browser needs to check it (hidden, not secret)."""
+    return {"id": exercise.id, "setup": exercise.setup, "check": exercise.check_code, "solution": exercise.solution}
+
+
+def relative_root(page: str) -> str:
+    """'' for index.html, '../' for basics/index.html: every link stays relative,
+    so the site works at / and under any sub-path."""
+    return "../" * page.count("/")
+
+
+def render_site(course: Course, env: Environment, info: SiteInfo) -> dict[str, str]:
+    pages: dict[str, str] = {}
+
+    def render(page: str, template: str, **context: Any) -> None:
+        pages[page] = env.get_template(template).render(course=course, site=info, root=relative_root(page), **context)
+
+    render("index.html", "home.html")
+    for track in course.tracks:
+        render(track.url, "track.html", track=track)
+        for lesson in track.lessons:
+            render(lesson.url, "lesson.html", track=track, lesson=lesson, config=_lesson_config(lesson), **_neighbours(course, lesson))
+    return pages
+
+
+def _neighbours(course: Course, lesson: Lesson) -> dict[str, Lesson | None]:
+    """Previous and next lesson across the whole course, so a learner can read straight through."""
+    lessons = course.lessons
+    at = lessons.index(lesson)
+    return {
+        "previous": lessons[at - 1] if at > 0 else None,
+        "next": lessons[at + 1] if at + 1 < len(lessons) else None,
+    }
+
+
+def _lesson_config(lesson: Lesson) -> dict[str, Any]:
+    """Data for the page's JavaScript, embedded as JSON."""
+    return {
+        "lesson": lesson.id,
+        "track": lesson.track,
+        "interpreter": lesson.interpreter,
+        "packages": list(lesson.packages),
+    }
+

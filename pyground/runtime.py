@@ -1,0 +1,180 @@
+"""Vendor the browser runtime so the site never needs a CDN.
+
+Pins live in pyproject.toml under [tool.pyground]: npm tarballs (PyScript,
+the Pyodide core, MicroPython for PyScript) checked against their npm
+`integrity` hash, and pure-Python wheels from PyPI checked against sha256.
+Downloads are cached by hash, so a rebuild never downloads again. The Pyodide
+lock file is regenerated (pyodide-lock) to list exactly the wheels we ship,
+which is what `loadPackage` and micropip consult.
+"""
+
+from __future__ import annotations
+
+import base64
+import fnmatch
+import hashlib
+import json
+import os
+import shutil
+import tarfile
+import tomllib
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyodide_lock import PyodideLockSpec
+from pyodide_lock.utils import add_wheels_to_spec
+
+NPM_REGISTRY = "https://registry.npmjs.org"
+RUNTIME_DIR = "runtime"  # inside the built site
+
+
+@dataclass(frozen=True)
+class NpmPin:
+    name: str  # folder name in the site, e.g. "pyodide"
+    package: str
+    version: str
+    integrity: str
+    files: tuple[str, ...]
+
+    @property
+    def url(self) -> str:
+        basename = self.package.rsplit("/", 1)[-1]
+        return f"{NPM_REGISTRY}/{self.package}/-/{basename}-{self.version}.tgz"
+
+
+@dataclass(frozen=True)
+class WheelPin:
+    name: str
+    url: str
+    sha256: str
+
+    @property
+    def file_name(self) -> str:
+        return self.url.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Pins:
+    npm: tuple[NpmPin, ...]
+    wheels: tuple[WheelPin, ...]
+
+    def npm_pin(self, name: str) -> NpmPin:
+        return next(pin for pin in self.npm if pin.name == name)
+
+    @property
+    def wheel_names(self) -> frozenset[str]:
+        return frozenset(pin.name for pin in self.wheels)
+
+
+def load_pins(pyproject: Path) -> Pins:
+    config = tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["pyground"]
+    npm = tuple(
+        NpmPin(name=name, package=p["package"], version=p["version"], integrity=p["integrity"], files=tuple(p["files"]))
+        for name, p in config["npm"].items()
+    )
+    wheels = tuple(WheelPin(name=name, url=w["url"], sha256=w["sha256"]) for name, w in config["wheels"].items())
+    return Pins(npm=npm, wheels=wheels)
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("PYGROUND_CACHE") or os.path.join(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"), "pyground")
+    return Path(base)
+
+
+class IntegrityError(Exception):
+    pass
+
+
+def fetch_verified(url: str, algorithm: str, expected: str, encode) -> Path:
+    """Return the cached file for `url`, downloading it once. Never trusts a file whose hash differs."""
+    cached = cache_dir() / "downloads" / f"{hashlib.sha256(expected.encode()).hexdigest()[:16]}-{url.rsplit('/', 1)[-1]}"
+    if cached.is_file():
+        if encode(hashlib.new(algorithm, cached.read_bytes()).digest()) == expected:
+            return cached
+        cached.unlink()  # corrupt cache entry: fetch again
+    with urllib.request.urlopen(url, timeout=120) as response:
+        data = response.read()
+    actual = encode(hashlib.new(algorithm, data).digest())
+    if actual != expected:
+        raise IntegrityError(f"{url}: {algorithm} is {actual}, pinned {expected}; refusing to ship it")
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(".part")
+    partial.write_bytes(data)
+    partial.replace(cached)
+    return cached
+
+
+def _npm_tarball(pin: NpmPin) -> Path:
+    algorithm, expected = pin.integrity.split("-", 1)
+    return fetch_verified(pin.url, algorithm, expected, lambda digest: base64.b64encode(digest).decode())
+
+
+def wheel(pin: WheelPin) -> Path:
+    """The pinned wheel, from the cache (a pure-Python wheel is also importable from CPython)."""
+    return fetch_verified(pin.url, "sha256", pin.sha256, lambda digest: digest.hex())
+
+
+def vendor(pins: Pins, out: Path) -> Path:
+    """Write the runtime into `out/runtime/` and return that folder.
+
+    Unpacked packages are cached too, and only changed files are copied, so a
+    rebuild with a warm cache costs a few stat calls.
+    """
+    target = out / RUNTIME_DIR
+    for pin in pins.npm:
+        _sync_tree(_unpacked(pin), target / pin.name)
+    pyodide_dir = target / "pyodide"
+    wheel_paths = []
+    for pin in pins.wheels:
+        path = pyodide_dir / pin.file_name
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != pin.sha256:
+            shutil.copyfile(wheel(pin), path)
+        wheel_paths.append(path)
+    _write_lock(_unpacked(pins.npm_pin("pyodide")) / "pyodide-lock.json", pyodide_dir, wheel_paths)
+    return target
+
+
+def _unpacked(pin: NpmPin) -> Path:
+    """The pinned files of an npm package, unpacked once into the cache."""
+    folder = cache_dir() / "unpacked" / f"{pin.name}-{pin.version}-{hashlib.sha256(pin.integrity.encode()).hexdigest()[:12]}"
+    done = folder / ".complete"
+    if done.is_file():
+        return folder
+    if folder.exists():
+        shutil.rmtree(folder)
+    with tarfile.open(_npm_tarball(pin), mode="r:gz") as archive:
+        for member in archive.getmembers():
+            inner = member.name.removeprefix("package/")
+            if member.isfile() and any(fnmatch.fnmatch(inner, pattern) for pattern in pin.files):
+                path = folder / Path(inner).name  # flat: every pinned file sits beside its loader
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(archive.extractfile(member).read())
+    done.write_text(pin.integrity)
+    return folder
+
+
+def _sync_tree(source: Path, dest: Path) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    for path in source.iterdir():
+        if path.name.startswith("."):
+            continue
+        target = dest / path.name
+        if not target.is_file() or target.stat().st_size != path.stat().st_size or target.stat().st_mtime < path.stat().st_mtime:
+            shutil.copy2(path, target)
+
+
+def _write_lock(original_lock: Path, pyodide_dir: Path, wheels: list[Path]) -> None:
+    """Keep Pyodide's lock header, list only the wheels we ship.
+
+    Packages we do not ship (numpy and other binary ones live only on the
+    CDN) are dropped, so a missing one is a plain ImportError instead of a
+    request to a host the site must not depend on.
+    """
+    info = json.loads(original_lock.read_text(encoding="utf-8"))["info"]
+    # pyodide-lock 0.1 (the last for Python 3.11) requires info.version, which
+    # Pyodide 314's lock dropped: lend it one and take it out again on the way out.
+    spec = add_wheels_to_spec(PyodideLockSpec(info={"version": "0", **info}, packages={}), wheels, base_path=pyodide_dir)
+    lock = json.loads(spec.model_dump_json())
+    lock["info"] = info
+    (pyodide_dir / "pyodide-lock.json").write_text(json.dumps(lock, indent=1), encoding="utf-8")

@@ -1,0 +1,63 @@
+"""A local static server for the built site, with a rebuild when sources change.
+
+It serves what a static host serves, with the two MIME types Python's
+http.server gets wrong on some systems (.mjs, .wasm), optionally under a
+sub-path (to try a GitHub Pages project site) and optionally with the
+cross-origin isolation headers a static host cannot send.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Iterable
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+MIME_TYPES = {
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".wasm": "application/wasm",
+    ".json": "application/json",
+    ".whl": "application/zip",
+    ".zip": "application/zip",
+}
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
+    prefix = "/"
+    isolate = False
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "__outside_prefix__")
+        return super().translate_path("/" + path[len(self.prefix) :])
+
+    def end_headers(self) -> None:
+        # Always revalidate, so an edit shows on reload (a real host sets its own policy).
+        self.send_header("Cache-Control", "no-cache")
+        if self.isolate:
+            self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+            self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
+        super().end_headers()
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - name fixed by the base class
+        if args and str(args[1]).startswith(("4", "5")):
+            super().log_message(format, *args)
+
+
+def make_server(directory: Path, host: str = "127.0.0.1", port: int = 8000, prefix: str = "/", isolate: bool = False) -> ThreadingHTTPServer:
+    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+    handler = type("Handler", (SiteHandler,), {"prefix": prefix, "isolate": isolate})
+    server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(directory)))
+    server.daemon_threads = True
+    return server
+
+
+def watch_and_rebuild(paths: Iterable[Path], rebuild: Callable[[], None], stop: threading.Event) -> None:
+    """Call `rebuild` after each batch of changes under `paths` (until `stop` is set)."""
+    from watchfiles import watch
+
+    for _changes in watch(*paths, stop_event=stop, debounce=200):
+        rebuild()

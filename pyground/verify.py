@@ -1,0 +1,98 @@
+"""Verify exercises and cells in CPython with the checker the browser uses.
+
+For every exercise: the solution must pass its checks and the starter code
+must fail them. For every lesson: run cells, in order in one namespace, must
+run without error unless marked `fails`. Each case runs in a child process
+with a time limit, so a hanging solution fails the check instead of hanging it.
+MicroPython lessons are skipped here (CPython is not MicroPython).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from .model import Course, Lesson
+from .problems import Problem
+
+CHECKER = Path(__file__).resolve().parent.parent / "site" / "static" / "py" / "checker.py"
+TIME_LIMIT = 10.0
+
+_CHILD = r"""
+import io, json, sys, contextlib
+job = json.loads(sys.stdin.read())
+sys.path[:0] = [sys.argv[1], *job["wheels"]]
+import checker
+results = []
+for case in job["exercises"]:
+    results.append(checker.run_exercise(case["code"], case["check"], case["setup"]))
+cells = []
+namespace = {"__name__": "__main__"}
+for cell in job["cells"]:
+    buffer = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+            exec(compile(cell, "<cell>", "exec"), namespace)
+        cells.append(None)
+    except BaseException as error:
+        cells.append(f"{type(error).__name__}: {error}")
+print(json.dumps({"exercises": results, "cells": cells}))
+"""
+
+
+def verify_course(course: Course, root: Path, wheels: dict[str, Path]) -> list[Problem]:
+    """`wheels` maps package names to wheel files: pure-Python wheels import from a zip."""
+    problems: list[Problem] = []
+    for lesson in course.lessons:
+        if lesson.interpreter == "pyodide":
+            problems += verify_lesson(lesson, root, [str(wheels[name]) for name in lesson.packages])
+    return problems
+
+
+def verify_lesson(lesson: Lesson, root: Path, wheels: list[str]) -> list[Problem]:
+    where = _display(lesson.path, root)
+    cases = []
+    for exercise in lesson.exercises:
+        cases.append((exercise, "solution", {"code": exercise.solution or "", "check": exercise.check_code, "setup": exercise.setup}))
+        cases.append((exercise, "starter", {"code": exercise.starter, "check": exercise.check_code, "setup": exercise.setup}))
+    job = {"exercises": [c[2] for c in cases], "cells": [cell.code for cell in lesson.run_cells], "wheels": wheels}
+    try:
+        result = _run_child(job)
+    except subprocess.TimeoutExpired:
+        return [Problem(where, 1, f"verifying this lesson took over {TIME_LIMIT:.0f} s; look for an endless loop in a solution or cell")]
+    except RuntimeError as error:
+        return [Problem(where, 1, str(error))]
+    problems = []
+    for (exercise, role, _), verdict in zip(cases, result["exercises"], strict=True):
+        if role == "solution" and not verdict["passed"]:
+            problems.append(Problem(where, exercise.line, f"the solution of '{exercise.id}' fails its checks: {verdict['message']} {verdict['error'] or ''}".strip()))
+        if role == "starter" and verdict["passed"]:
+            problems.append(Problem(where, exercise.line, f"the starter code of '{exercise.id}' already passes its checks; make a check that it fails"))
+    for cell, error in zip(lesson.run_cells, result["cells"], strict=True):
+        if error and not cell.expect_error:
+            problems.append(Problem(where, cell.line, f"this cell raises {error}; fix it or mark it ```python run fails"))
+        if not error and cell.expect_error:
+            problems.append(Problem(where, cell.line, "this cell is marked `fails` but runs without error"))
+    return problems
+
+
+def _run_child(job: dict) -> dict:
+    completed = subprocess.run(
+        [sys.executable, "-I", "-c", _CHILD, str(CHECKER.parent)],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        timeout=TIME_LIMIT,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"the checker crashed: {completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else completed.returncode}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
