@@ -338,9 +338,9 @@ class BodyParser:
         if exercise := self._part_owner(open_token, "hint"):
             exercise.hints.append(Hint(html=html, line=self._line(open_token)))
         for token in inner:
-            if token.type == "fence":
-                self._error(token, "code blocks inside a hint are shown, not run; use an indented block or move it out")
-                break
+            words = token.info.split() if token.type == "fence" else []
+            if words[:1] == ["python"] and len(words) > 1 and words[1] in CELL_KINDS:
+                self._error(token, f"a ```python {words[1]} block inside a hint is only shown; move it out of the hint")
         return end
 
     def _stray_container_marker(self, token: Token) -> None:

@@ -1,0 +1,50 @@
+// Lesson page entry point: start Python as the page opens, wire every block,
+// and keep the status line honest about what the interpreter is doing.
+import { ExerciseCell, RunCell } from "./cell.js";
+import { Runtime } from "./runtime.js";
+
+const config = JSON.parse(document.getElementById("lesson-config").textContent);
+const runtime = new Runtime({ interpreter: config.interpreter, packages: config.packages });
+const name = config.interpreter === "micropython" ? "MicroPython" : "Python";
+const status = document.querySelector("[data-runtime-status]");
+
+const cells = [...document.querySelectorAll("[data-block=run]")].map((section) => new RunCell(section, runtime));
+document.querySelectorAll("[data-block=exercise]").forEach((section) => new ExerciseCell(section, runtime));
+
+const bar = document.querySelector(".runtime-bar");
+const runAll = toolbarButton("Run all", "run-all", async () => {
+  for (const cell of cells) {
+    await cell.run();
+    if (cell.section.dataset.state !== "done") break; // like a notebook: stop at the first error
+  }
+});
+const restart = toolbarButton(`Restart ${name}`, "restart", () => runtime.restart("restart"));
+const retry = toolbarButton("Retry", "retry", () => runtime.start().catch(() => {}));
+retry.hidden = true;
+
+function toolbarButton(label, action, onClick) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "button";
+  button.dataset.action = action;
+  button.textContent = label;
+  button.addEventListener("click", onClick);
+  bar.append(button);
+  return button;
+}
+
+const STATUS = {
+  loading: () => `Loading ${name}…`,
+  ready: () => `${name} is ready.${runtime.isolated ? "" : " (Stop restarts it; input() needs a normal reload.)"}`,
+  running: () => "Running… (Stop is next to the cell)",
+  error: (message) => `${message} Check your connection and press Retry.`,
+};
+
+runtime.addEventListener("state", ({ detail: { state, message } }) => {
+  status.textContent = STATUS[state](message);
+  retry.hidden = state !== "error";
+  runAll.disabled = restart.disabled = state === "loading";
+});
+
+runAll.hidden = cells.length === 0;
+runtime.start().catch(() => {}); // the status line reports failures

@@ -1,0 +1,172 @@
+// One Python interpreter per page, in a PyScript worker, so learner code never
+// blocks the page. Runs are queued one at a time. Stop interrupts the running
+// code when the page is cross-origin isolated (KeyboardInterrupt, variables
+// kept); otherwise, or when the interrupt is ignored (long C-level work), the
+// worker is ended and a fresh interpreter started.
+//
+// The page's <html data-runtime> mirrors the state: loading, ready, running, error.
+import { MPWorker, PyWorker } from "../../runtime/pyscript/core.js";
+
+const RUNTIME = new URL("../../runtime/", import.meta.url);
+const PY = new URL("../py/", import.meta.url);
+const INTERPRETERS = {
+  pyodide: { factory: PyWorker, element: "py-script", url: "pyodide/pyodide.mjs", runner: "runner.py" },
+  micropython: { factory: MPWorker, element: "mpy-script", url: "micropython/micropython.mjs", runner: "runner_mp.py" },
+};
+const STOP_GRACE_MS = 1500; // after this, an interrupt that did not land ends the worker
+const LOAD_RETRIES = 2;
+
+export class RunStopped extends Error {}
+
+export class Runtime extends EventTarget {
+  constructor({ interpreter = "pyodide", packages = [] } = {}) {
+    super();
+    this.kind = INTERPRETERS[interpreter] ?? INTERPRETERS.pyodide;
+    this.interpreter = interpreter;
+    this.packages = packages;
+    this.isolated = globalThis.crossOriginIsolated === true;
+    this.interruptBuffer = this.isolated && interpreter === "pyodide" ? new Int32Array(new SharedArrayBuffer(4)) : null;
+    this.worker = null;
+    this.ready = null;
+    this.current = null; // {id, onOutput, onInput, reject}
+    this.queue = Promise.resolve();
+    this.runCount = 0;
+    this.setState("loading");
+  }
+
+  setState(state, detail = "") {
+    this.state = state;
+    document.documentElement.dataset.runtime = state;
+    this.dispatchEvent(new CustomEvent("state", { detail: { state, message: detail } }));
+  }
+
+  /** Start the interpreter (idempotent); resolves when it can run code. */
+  start() {
+    this.ready ??= this.load().catch((error) => {
+      this.ready = null;
+      this.setState("error", `Python could not start: ${error.message ?? error}`);
+      throw error;
+    });
+    return this.ready;
+  }
+
+  async load() {
+    const started = performance.now();
+    let lastError;
+    for (let attempt = 0; attempt <= LOAD_RETRIES; attempt++) {
+      if (attempt) await sleep(500 * 2 ** attempt); // poor networks: back off, then try again
+      try {
+        this.worker = await this.createWorker();
+        this.loadSeconds = (performance.now() - started) / 1000;
+        this.setState("ready");
+        return this.worker;
+      } catch (error) {
+        lastError = error;
+        console.warn(`Starting ${this.interpreter} failed (attempt ${attempt + 1}):`, error);
+      }
+    }
+    throw lastError;
+  }
+
+  async createWorker() {
+    // PyScript's worker factory is only fully set up once its elements are defined.
+    await customElements.whenDefined(this.kind.element);
+    const config = {
+      sync_main_only: true,
+      files: { [new URL("checker.py", PY).href]: "./checker.py" },
+    };
+    if (this.packages.length) config.packages = this.packages;
+    const worker = await this.kind.factory(new URL(this.kind.runner, PY).href, {
+      version: new URL(this.kind.url, RUNTIME).href, // PyScript ignores config.interpreter for workers
+      config,
+    });
+    worker.addEventListener("message", (event) => this.onMessage(event));
+    worker.addEventListener("error", (event) => this.onWorkerError(event));
+    worker.sync.read_line = (runId, prompt) => this.readLine(runId, prompt);
+    if (this.interruptBuffer) await worker.sync.set_interrupt_buffer(this.interruptBuffer);
+    return worker;
+  }
+
+  onMessage(event) {
+    if (typeof event.data !== "string") return;
+    let message;
+    try {
+      message = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    if (message.run && message.run === this.current?.id) this.current.onOutput?.(message.text, message.stream);
+  }
+
+  onWorkerError(event) {
+    console.error("Python worker error:", event.message ?? event);
+  }
+
+  readLine(runId, prompt) {
+    if (runId !== this.current?.id || !this.current.onInput) return null;
+    return this.current.onInput(prompt);
+  }
+
+  /** Queue `task(worker, id)` as the next run; callbacks receive its output. */
+  enqueue(task, { onOutput, onInput } = {}) {
+    const result = this.queue.then(async () => {
+      const worker = await this.start();
+      const id = `run-${++this.runCount}`;
+      const stopped = new Promise((_, reject) => {
+        this.current = { id, onOutput, onInput, reject };
+      });
+      this.setState("running");
+      try {
+        return await Promise.race([task(worker, id), stopped]);
+      } finally {
+        this.current = null;
+        if (this.state === "running") this.setState("ready");
+      }
+    });
+    this.queue = result.catch(() => {});
+    return result;
+  }
+
+  /** Run a notebook cell in the shared namespace. */
+  run(code, { filename, onOutput, onInput }) {
+    return this.enqueue((worker, id) => worker.sync.run_cell(code, id, filename), { onOutput, onInput });
+  }
+
+  /** Check an exercise attempt in a fresh namespace; resolves to the verdict. */
+  check(code, exercise, { filename, onOutput, onInput }) {
+    return this.enqueue(
+      (worker, id) => worker.sync.check_exercise(code, exercise.check, exercise.setup, id, filename),
+      { onOutput, onInput },
+    );
+  }
+
+  get running() {
+    return this.current !== null;
+  }
+
+  /** Stop the running code. Resolves once the interpreter can take the next run. */
+  async stop() {
+    const run = this.current;
+    if (!run) return;
+    if (this.interruptBuffer) {
+      this.interruptBuffer[0] = 2; // SIGINT: Pyodide raises KeyboardInterrupt at the next bytecode
+      Atomics.notify(this.interruptBuffer, 0); // wakes time.sleep()
+      const ended = await Promise.race([this.queue.then(() => true), sleep(STOP_GRACE_MS).then(() => false)]);
+      if (ended) return;
+    }
+    await this.restart("stopped");
+  }
+
+  /** End the worker and start a fresh interpreter; any running code is abandoned. */
+  async restart(reason = "restart") {
+    const run = this.current;
+    this.worker?.terminate();
+    this.worker = null;
+    this.ready = null;
+    run?.reject(new RunStopped(reason));
+    this.setState("loading");
+    await this.start();
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,118 @@
+"""Runs learner code inside the MicroPython worker that PyScript starts.
+
+The same calls as runner.py for Pyodide (run_cell, check_exercise), in what
+MicroPython offers: `print` and `input` are given to learner code through its
+namespace, and Stop always ends the worker (MicroPython has no interrupt
+buffer; a fresh one starts in a fraction of a second).
+"""
+
+import json
+import sys
+
+import js
+from polyscript import xworker
+from pyscript import sync
+
+_isolated = bool(getattr(js, "crossOriginIsolated", False))
+_run_id = ""
+_sent = 0
+MAX_CHARS_PER_RUN = 250000
+
+
+def _post(stream, text):
+    global _sent
+    if _sent >= MAX_CHARS_PER_RUN or not text:
+        return
+    _sent += len(text)
+    xworker.postMessage(json.dumps({"run": _run_id, "stream": stream, "text": text}))
+
+
+class _Writer:
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        _post(self.stream, str(text))
+        return len(text)
+
+
+_stderr = _Writer("stderr")
+
+
+def _print(*args, sep=" ", end="\n", file=None):
+    text = sep.join(str(a) for a in args) + end
+    if file is not None and file is not sys.stdout:
+        file.write(text)
+    else:
+        _post("stdout", text)
+
+
+def _input(prompt=""):
+    _post("stdout", str(prompt))
+    if not _isolated:
+        raise OSError("input() needs this page to be cross-origin isolated; reload the page normally")
+    line = sync.read_line(_run_id, str(prompt))
+    if line is None:
+        raise KeyboardInterrupt
+    _post("stdout", line + "\n")
+    return line
+
+
+def _fresh_namespace():
+    return {"__name__": "__main__", "print": _print, "input": _input}
+
+
+namespace = _fresh_namespace()
+
+
+def _begin(run_id):
+    global _run_id, _sent
+    _run_id = run_id
+    _sent = 0
+    namespace["print"] = _print
+    namespace["input"] = _input
+
+
+def run_cell(code, run_id, filename):
+    _begin(run_id)
+    try:
+        exec(code, namespace)
+        return {"ok": True}
+    except SystemExit as error:
+        return {"ok": False, "exit": error.args[0] if error.args else 0}
+    except BaseException as error:
+        sys.print_exception(error, _stderr)
+        return {"ok": False, "error": type(error).__name__}
+
+
+def check_exercise(code, check, setup, run_id, filename):
+    _begin(run_id)
+    learner = _fresh_namespace()
+    printed = []
+
+    def capture(*args, sep=" ", end="\n", file=None):
+        printed.append(sep.join(str(a) for a in args) + end)
+        _print(*args, sep=sep, end=end, file=file)
+
+    learner["print"] = capture
+    try:
+        if setup:
+            exec(setup, learner)
+        exec(code, learner)
+    except BaseException as error:
+        sys.print_exception(error, _stderr)
+        return {"passed": False, "message": "Your code raised " + type(error).__name__ + "; read the error below, fix it and check again.", "output": "".join(printed), "error": None}
+    checks = dict(learner)
+    checks["output"] = "".join(printed)
+    try:
+        exec(check, checks)
+    except AssertionError as error:
+        message = str(error) or "A check failed (it gave no message)."
+        return {"passed": False, "message": message, "output": checks["output"], "error": None}
+    except BaseException as error:
+        return {"passed": False, "message": "Calling your code from the checks raised " + type(error).__name__ + ": " + str(error), "output": checks["output"], "error": None}
+    return {"passed": True, "message": "All checks passed.", "output": checks["output"], "error": None}
+
+
+sync.run_cell = run_cell
+sync.check_exercise = check_exercise

@@ -1,0 +1,112 @@
+"""The build writes a complete, relative-linked static site; the CLI reports problems as path:line."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from pyground.builder import BuildConfig, build
+from pyground.render import relative_root
+
+from .test_content import GOOD, write_course
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def build_course(tmp_path: Path, lessons: dict[str, str]) -> Path:
+    out = tmp_path / "out"
+    build(BuildConfig(lessons=write_course(tmp_path, lessons), out=out))
+    return out
+
+
+def test_relative_root_depends_on_depth():
+    assert relative_root("index.html") == ""
+    assert relative_root("basics/index.html") == "../"
+
+
+def test_build_writes_home_track_and_lesson_pages(tmp_path):
+    out = build_course(tmp_path, {"basics/01-a.md": GOOD.format(id="a"), "basics/02-b.md": GOOD.format(id="b")})
+    assert (out / "index.html").is_file()
+    assert (out / "basics" / "index.html").is_file()
+    lesson = (out / "basics" / "a.html").read_text()
+    assert 'rel="next" href="../basics/b.html"' in lesson
+    assert (out / "runtime" / "pyodide" / "pyodide.mjs").is_file()
+    assert (out / "runtime" / "pyscript" / "core.js").is_file()
+    site = json.loads((out / "site.json").read_text())
+    assert site["lessons"]["a"]["exercises"] == ["a-ex"]
+
+
+def test_build_links_are_all_relative(tmp_path):
+    out = build_course(tmp_path, {"basics/01-a.md": GOOD.format(id="a")})
+    for page in out.rglob("*.html"):
+        if "runtime" in page.parts:
+            continue
+        for url in re.findall(r'(?:href|src)="([^"]+)"', page.read_text()):
+            assert not url.startswith("/"), f"{page}: absolute link {url}"
+            if not url.startswith(("http://", "https://", "#")):
+                target = (page.parent / url.split("?")[0].split("#")[0]).resolve()
+                assert target.exists(), f"{page}: broken link {url}"
+
+
+def test_build_escapes_code_and_embeds_exercise_data_safely(tmp_path):
+    text = GOOD.format(id="a").replace("x = 1", "print('</textarea><script>alert(1)</script>')")
+    text = text.replace('assert f() == 1, "f() should be 1"', 'assert f() == 1, "</script><script>alert(2)</script>"')
+    html = (build_course(tmp_path, {"basics/01-a.md": text}) / "basics" / "a.html").read_text()
+    assert "<script>alert" not in html
+    assert "&lt;/textarea&gt;&lt;script&gt;" in html
+
+
+def test_build_removes_pages_of_deleted_lessons(tmp_path):
+    out = tmp_path / "out"
+    (out / "basics").mkdir(parents=True)
+    (out / "basics" / "gone.html").write_text("old")
+    build(BuildConfig(lessons=write_course(tmp_path, {"basics/01-a.md": GOOD.format(id="a")}), out=out))
+    assert not (out / "basics" / "gone.html").exists()
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_cli_broken_lesson_exits_nonzero_with_path_line(tmp_path):
+    lessons = write_course(tmp_path, {"basics/01-a.md": GOOD.format(id="a").replace("```python run", "```python rnu")})
+    result = run_cli("build", "--lessons", str(lessons), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "basics/01-a.md:9: unknown block kind `rnu`" in result.stderr
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_cli_help_for_every_command():
+    for command in ("build", "serve", "check", "new"):
+        result = run_cli(command, "--help")
+        assert result.returncode == 0 and "usage: build.py " + command in result.stdout
+
+
+def test_cli_new_creates_a_lesson_that_builds_and_verifies(tmp_path):
+    lessons = write_course(tmp_path, {"basics/01-a.md": GOOD.format(id="a")})
+    result = run_cli("new", "basics", "my-topic", "--title", "My topic: a start", "--lessons", str(lessons))
+    assert result.returncode == 0, result.stderr
+    assert (lessons / "basics" / "02-my-topic.md").is_file()
+    checked = run_cli("check", "--lessons", str(lessons))
+    assert checked.returncode == 0, checked.stderr
+    assert "ok: 2 lessons" in checked.stdout
+
+
+def test_cli_check_reports_a_wrong_solution_and_a_passing_starter(tmp_path):
+    wrong = GOOD.format(id="a").replace("    return 1", "    return 2")
+    passing = GOOD.format(id="b").replace("def f():\n    ...", "def f():\n    return 1", 1)
+    lessons = write_course(tmp_path, {"basics/01-a.md": wrong, "basics/02-b.md": passing})
+    result = run_cli("check", "--lessons", str(lessons))
+    assert result.returncode == 1
+    assert "basics/01-a.md:13: the solution of 'a-ex' fails its checks: f() should be 1" in result.stderr
+    assert "basics/02-b.md:13: the starter code of 'b-ex' already passes its checks" in result.stderr
+
+
+def test_cli_check_reports_a_failing_run_cell(tmp_path):
+    lessons = write_course(tmp_path, {"basics/01-a.md": GOOD.format(id="a").replace("x = 1", "x = undefined_name")})
+    result = run_cli("check", "--lessons", str(lessons))
+    assert result.returncode == 1
+    assert "basics/01-a.md:9: this cell raises NameError" in result.stderr

@@ -1,0 +1,272 @@
+"""The lesson format: what parses, and the path:line error for each way it can be wrong."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pyground.builder import BuildConfig, load_and_validate
+from pyground.model import Exercise, Listing, Prose, RunCell
+from pyground.problems import BuildError
+from pyground.runtime import load_pins
+
+PINS = load_pins(BuildConfig().pyproject)
+
+GOOD = """\
+---
+id: {id}
+title: A lesson
+summary: Short.
+---
+
+Intro.
+
+```python run
+x = 1
+```
+
+```python exercise id={id}-ex
+def f():
+    ...
+```
+
+```python check
+assert f() == 1, "f() should be 1"
+```
+
+::: hint
+Return one.
+:::
+
+```python solution
+def f():
+    return 1
+```
+"""
+
+
+def write_course(root: Path, lessons: dict[str, str | bytes]) -> Path:
+    """Write lessons/course.yml with the tracks named in `lessons` ("track/NN-name.md": text)."""
+    lessons_dir = root / "lessons"
+    tracks = sorted({name.split("/")[0] for name in lessons})
+    lessons_dir.mkdir()
+    (lessons_dir / "course.yml").write_text("title: T\ntracks:\n" + "".join(f"  - id: {t}\n    title: {t}\n" for t in tracks))
+    for name, text in lessons.items():
+        path = lessons_dir / name
+        path.parent.mkdir(exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return lessons_dir
+
+
+def load(root: Path, lessons: dict[str, str | bytes]):
+    config = BuildConfig(lessons=write_course(root, lessons))
+    return load_and_validate(config, PINS)[0]
+
+
+def problems(root: Path, lessons: dict[str, str | bytes]) -> list[str]:
+    with pytest.raises(BuildError) as caught:
+        load(root, lessons)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_lesson_good_file_parses_into_blocks(tmp_path):
+    course = load(tmp_path, {"basics/01-a.md": GOOD.format(id="a")})
+    lesson = course.lessons[0]
+    kinds = [type(b) for b in lesson.blocks]
+    assert kinds == [Prose, RunCell, Exercise]
+    exercise = lesson.exercises[0]
+    assert exercise.id == "a-ex"
+    assert exercise.solution.startswith("def f():")
+    assert "assert f() == 1" in exercise.check_code
+    assert len(exercise.hints) == 1 and "Return one." in exercise.hints[0].html
+    assert lesson.url == "basics/a.html"
+
+
+def test_lesson_plain_fences_become_listings(tmp_path):
+    text = GOOD.format(id="a") + "\n```python\nshown()\n```\n\n```bash\nls\n```\n"
+    lesson = load(tmp_path, {"basics/01-a.md": text}).lessons[0]
+    assert [b.language for b in lesson.blocks if isinstance(b, Listing)] == ["python", "bash"]
+
+
+def test_lesson_raw_html_and_jinja_are_text(tmp_path):
+    text = GOOD.format(id="a").replace("Intro.", "<script>alert(1)</script> {{ config }} [x](javascript:alert(1))")
+    prose = load(tmp_path, {"basics/01-a.md": text}).lessons[0].blocks[0]
+    assert "<script>" not in prose.html and "&lt;script&gt;" in prose.html
+    assert "{{ config }}" in prose.html
+    assert 'href="javascript:' not in prose.html
+
+
+def test_lesson_crlf_and_bom_are_accepted(tmp_path):
+    text = ("\ufeff" + GOOD.format(id="a")).replace("\n", "\r\n").encode("utf-8")
+    assert load(tmp_path, {"basics/01-a.md": text}).lessons[0].title == "A lesson"
+
+
+def test_lesson_bad_yaml_reports_its_line(tmp_path):
+    text = GOOD.format(id="a").replace("summary: Short.", 'summary: "unclosed')
+    [error] = problems(tmp_path, {"basics/01-a.md": text})
+    assert error.startswith("lessons/basics/01-a.md:4:") or error.startswith("lessons/basics/01-a.md:5:")
+    assert "invalid YAML" in error
+
+
+def test_lesson_tab_indented_yaml_fails(tmp_path):
+    text = GOOD.format(id="a").replace("summary: Short.", "packages:\n\t- tabulate")
+    [error] = problems(tmp_path, {"basics/01-a.md": text})
+    assert "invalid YAML" in error and "tabs" in error
+
+
+def test_lesson_python_yaml_tag_is_refused(tmp_path):
+    text = GOOD.format(id="a").replace("summary: Short.", "summary: !!python/object/apply:os.system ['touch pwned']")
+    [error] = problems(tmp_path, {"basics/01-a.md": text})
+    assert "invalid YAML" in error
+    assert not Path("pwned").exists()
+
+
+def test_lesson_missing_front_matter_fails(tmp_path):
+    [error] = problems(tmp_path, {"basics/01-a.md": "# No front matter\n"})
+    assert error.startswith("lessons/basics/01-a.md:1:") and "front matter" in error
+
+
+def test_lesson_unknown_front_matter_key_suggests_one(tmp_path):
+    text = GOOD.format(id="a").replace("summary:", "sumary:")
+    [error] = problems(tmp_path, {"basics/01-a.md": text})
+    assert error.startswith("lessons/basics/01-a.md:4:") and "did you mean `summary`" in error
+
+
+def test_lesson_unclosed_fence_reports_its_line(tmp_path):
+    text = GOOD.format(id="a") + "\n```python run\nprint(1)\n"
+    errors = problems(tmp_path, {"basics/01-a.md": text})
+    assert any(e.startswith("lessons/basics/01-a.md:31:") and "never closed" in e for e in errors), errors
+
+
+def test_lesson_unknown_block_kind_suggests_one(tmp_path):
+    text = GOOD.format(id="a").replace("```python run", "```python rnu")
+    [error] = problems(tmp_path, {"basics/01-a.md": text})
+    assert error.startswith("lessons/basics/01-a.md:9:") and "unknown block kind `rnu`" in error and "python run" in error
+
+
+def test_lesson_unknown_container_fails(tmp_path):
+    text = GOOD.format(id="a") + "\n::: warning\nCareful\n:::\n"
+    errors = problems(tmp_path, {"basics/01-a.md": text})
+    assert any("unknown block `::: warning`" in e and ":31:" in e for e in errors), errors
+
+
+def test_exercise_without_check_fails(tmp_path):
+    text = GOOD.format(id="a").replace('```python check\nassert f() == 1, "f() should be 1"\n```\n', "")
+    [error] = problems(tmp_path, {"basics/01-a.md": text})
+    assert error.startswith("lessons/basics/01-a.md:13:") and "no ```python check block" in error
+
+
+def test_exercise_without_solution_fails(tmp_path):
+    text = GOOD.format(id="a").split("```python solution")[0]
+    [error] = problems(tmp_path, {"basics/01-a.md": text})
+    assert error.startswith("lessons/basics/01-a.md:13:") and "no ```python solution block" in error
+
+
+def test_exercise_without_id_fails(tmp_path):
+    text = GOOD.format(id="a").replace("exercise id=a-ex", "exercise")
+    [error] = problems(tmp_path, {"basics/01-a.md": text})
+    assert error.startswith("lessons/basics/01-a.md:13:") and "stable id" in error
+
+
+@pytest.mark.parametrize("part", ["check", "solution", "setup"])
+def test_exercise_part_without_exercise_fails(tmp_path, part):
+    text = GOOD.format(id="a").replace("Intro.", f"```python {part}\nx = 1\n```")
+    errors = problems(tmp_path, {"basics/01-a.md": text})
+    assert any(e.startswith("lessons/basics/01-a.md:7:") and "must follow an exercise" in e for e in errors), errors
+
+
+def test_hint_without_exercise_fails(tmp_path):
+    text = GOOD.format(id="a").replace("Intro.", "::: hint\nToo early\n:::")
+    errors = problems(tmp_path, {"basics/01-a.md": text})
+    assert any(e.startswith("lessons/basics/01-a.md:7:") and "hint must follow an exercise" in e for e in errors), errors
+
+
+def test_check_after_run_cell_does_not_attach_to_earlier_exercise(tmp_path):
+    text = GOOD.format(id="a") + "\n```python run\ny = 2\n```\n\n```python check\nassert y\n```\n"
+    errors = problems(tmp_path, {"basics/01-a.md": text})
+    assert any("must follow an exercise" in e for e in errors), errors
+
+
+def test_course_duplicate_lesson_id_names_both_files(tmp_path):
+    errors = problems(tmp_path, {"basics/01-a.md": GOOD.format(id="same"), "basics/02-b.md": GOOD.format(id="same").replace("same-ex", "other-ex")})
+    assert any("lesson id 'same'" in e and "01-a.md" in e and e.startswith("lessons/basics/02-b.md") for e in errors), errors
+
+
+def test_course_duplicate_exercise_id_names_both_files(tmp_path):
+    second = GOOD.format(id="b").replace("b-ex", "a-ex")
+    [error] = problems(tmp_path, {"basics/01-a.md": GOOD.format(id="a"), "basics/02-b.md": second})
+    assert error.startswith("lessons/basics/02-b.md:13:") and "lessons/basics/01-a.md:13" in error
+
+
+def test_lesson_unknown_package_fails(tmp_path):
+    text = GOOD.format(id="a").replace("summary: Short.", "summary: Short.\npackages: [numpy]")
+    [error] = problems(tmp_path, {"basics/01-a.md": text})
+    assert "unknown package 'numpy'" in error and "tabulate" in error
+
+
+def test_lesson_known_package_is_accepted(tmp_path):
+    text = GOOD.format(id="a").replace("summary: Short.", "summary: Short.\npackages: [tabulate]")
+    assert load(tmp_path, {"basics/01-a.md": text}).lessons[0].packages == ("tabulate",)
+
+
+def test_lesson_not_utf8_reports_line(tmp_path):
+    data = GOOD.format(id="a").replace("Intro.", "Caf\xe9").encode("latin-1")
+    [error] = problems(tmp_path, {"basics/01-a.md": data})
+    assert error.startswith("lessons/basics/01-a.md:7:") and "UTF-8" in error
+
+
+def test_lesson_nul_byte_fails(tmp_path):
+    data = GOOD.format(id="a").replace("Intro.", "a\x00b").encode()
+    [error] = problems(tmp_path, {"basics/01-a.md": data})
+    assert error.startswith("lessons/basics/01-a.md:7:") and "NUL" in error
+
+
+def test_lesson_too_large_fails(tmp_path):
+    text = GOOD.format(id="a") + "x" * (600 * 1024)
+    [error] = problems(tmp_path, {"basics/01-a.md": text})
+    assert "limit" in error
+
+
+def test_lesson_hostile_markdown_renders_quickly(tmp_path):
+    import time
+
+    text = GOOD.format(id="a").replace("Intro.", "**_" + "*_" * 40000 + " <![")
+    started = time.perf_counter()
+    load(tmp_path, {"basics/01-a.md": text})
+    assert time.perf_counter() - started < 5
+
+
+def test_lesson_symlink_out_of_tree_is_refused(tmp_path):
+    secret = tmp_path / "secret.md"
+    secret.write_text(GOOD.format(id="s"))
+    lessons_dir = write_course(tmp_path, {"basics/01-a.md": GOOD.format(id="a")})
+    (lessons_dir / "basics" / "02-link.md").symlink_to(secret)
+    with pytest.raises(BuildError) as caught:
+        load_and_validate(BuildConfig(lessons=lessons_dir), PINS)
+    assert "outside the lessons folder" in str(caught.value)
+
+
+def test_lesson_bad_file_name_fails(tmp_path):
+    [error] = problems(tmp_path, {"basics/Intro.md": GOOD.format(id="a")})
+    assert "01-first-steps.md" in error
+
+
+def test_course_reports_every_problem_at_once(tmp_path):
+    bad_yaml = GOOD.format(id="a").replace("summary: Short.", 'summary: "x')
+    bad_kind = GOOD.format(id="b").replace("```python run", "```python runn")
+    errors = problems(tmp_path, {"basics/01-a.md": bad_yaml, "basics/02-b.md": bad_kind})
+    assert len(errors) == 2 and "01-a.md" in errors[0] and "02-b.md" in errors[1]
+
+
+def test_course_unlisted_track_folder_fails(tmp_path):
+    lessons_dir = write_course(tmp_path, {"basics/01-a.md": GOOD.format(id="a")})
+    (lessons_dir / "extra").mkdir()
+    (lessons_dir / "extra" / "01-b.md").write_text(GOOD.format(id="b"))
+    with pytest.raises(BuildError) as caught:
+        load_and_validate(BuildConfig(lessons=lessons_dir), PINS)
+    assert "folder extra/ has lessons but is not listed" in str(caught.value)
