@@ -27,10 +27,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description="Build and serve the Pyground course site.")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    build_cmd = commands.add_parser("build", help="build the static site", description="Build the site from lessons/ and site/.")
+    build_cmd = commands.add_parser(
+        "build", help="build the static site", description="Build the site from lessons/ and site/."
+    )
     _common(build_cmd)
 
-    serve_cmd = commands.add_parser("serve", help="build, serve locally and rebuild on change", description="Build the site, serve it and rebuild when a lesson or template changes.")
+    serve_cmd = commands.add_parser(
+        "serve",
+        help="build, serve locally and rebuild on change",
+        description="Build the site, serve it and rebuild when a lesson or template changes.",
+    )
     _common(serve_cmd)
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve_cmd.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -42,10 +48,16 @@ def main(argv: list[str] | None = None) -> int:
         help="validate every lesson and verify its exercises",
         description="Validate every lesson, then run each exercise's solution (must pass), starter (must fail) and every run cell, reporting problems as path:line.",
     )
-    check_cmd.add_argument("--lessons", type=Path, default=BuildConfig.lessons, help="lessons folder (default lessons/)")
+    check_cmd.add_argument(
+        "--lessons", type=Path, default=BuildConfig.lessons, help="lessons folder (default lessons/)"
+    )
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
-    new_cmd = commands.add_parser("new", help="start a new lesson from a template", description="Create lessons/TRACK/NN-SLUG.md with every block kind filled in as an example.")
+    new_cmd = commands.add_parser(
+        "new",
+        help="start a new lesson from a template",
+        description="Create lessons/TRACK/NN-SLUG.md with every block kind filled in as an example.",
+    )
     new_cmd.add_argument("track", help="track folder, e.g. basics")
     new_cmd.add_argument("slug", help="lowercase-dashed name, also the lesson id, e.g. list-comprehensions")
     new_cmd.add_argument("--title", required=True, help="the lesson title")
@@ -82,7 +94,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from pyground.serve import make_server, watch_and_rebuild
+    from pyground.serve import make_server, normalise_prefix, watch_and_rebuild
 
     config = _config(args)
     cmd_build(args)
@@ -92,14 +104,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
             build(config)
             print("rebuilt", flush=True)
         except BuildError as error:
-            print("\n".join(map(str, error.problems)), "\nrebuild failed; still serving the last good build", file=sys.stderr, flush=True)
+            print(
+                "\n".join(map(str, error.problems)),
+                "\nrebuild failed; still serving the last good build",
+                file=sys.stderr,
+                flush=True,
+            )
 
     stop = threading.Event()
     watched = [config.lessons, config.theme, config.pyproject]
     threading.Thread(target=watch_and_rebuild, args=(watched, rebuild, stop), daemon=True).start()
     server = make_server(config.out, args.host, args.port, args.prefix, args.isolate)
-    prefix = "/" + args.prefix.strip("/") + "/" if args.prefix.strip("/") else "/"
-    print(f"serving on http://{args.host}:{args.port}{prefix} (Ctrl+C to stop)", flush=True)
+    print(f"serving on http://{args.host}:{args.port}{normalise_prefix(args.prefix)} (Ctrl+C to stop)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -123,7 +139,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if problems:
         raise BuildError(problems)
     exercises = sum(len(lesson.exercises) for lesson in course.lessons)
-    print(f"ok: {len(course.lessons)} lessons, {exercises} exercises; every solution passes, every starter fails, every cell runs (CPython)")
+    print(
+        f"ok: {len(course.lessons)} lessons, {exercises} exercises; every solution passes, every starter fails, every cell runs (CPython)"
+    )
     return 0
 
 

@@ -1,10 +1,10 @@
 """The build, top to bottom: load, validate, render, write.
 
-    course = load_course(...)        lessons/*.md -> model, problems recorded
-    validate_course(...)             whole-course rules
-    raise BuildError if any problem  nothing is written for a broken course
-    render_site(...)                 model -> {path: html}
-    write pages, static files, the vendored runtime and site.json
+course = load_course(...)        lessons/*.md -> model, problems recorded
+validate_course(...)             whole-course rules
+raise BuildError if any problem  nothing is written for a broken course
+render_site(...)                 model -> {path: html}
+write pages, static files, the vendored runtime and site.json
 """
 
 from __future__ import annotations

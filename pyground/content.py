@@ -40,22 +40,39 @@ def load_course(lessons_dir: Path, problems: Problems) -> Course:
     for index, entry in enumerate(data.get("tracks") or []):
         line = _key_line(course_file, "tracks") + 1 + index
         if not isinstance(entry, dict) or not ID_PATTERN.match(str(entry.get("id", ""))):
-            problems.add(course_file, line, "each track needs an `id` (lowercase letters, digits, dashes) and a `title`")
+            problems.add(
+                course_file, line, "each track needs an `id` (lowercase letters, digits, dashes) and a `title`"
+            )
             continue
         folder = lessons_dir / entry["id"]
         if not folder.is_dir():
-            problems.add(course_file, line, f"track '{entry['id']}' has no folder {folder.name}/ beside course.yml; create it or remove the track")
+            problems.add(
+                course_file,
+                line,
+                f"track '{entry['id']}' has no folder {folder.name}/ beside course.yml; create it or remove the track",
+            )
             continue
         lessons = tuple(
             lesson
             for path in sorted(folder.glob("*.md"))
             if _inside(path, lessons_dir, problems) and (lesson := load_lesson(path, entry["id"], problems))
         )
-        tracks.append(Track(id=entry["id"], title=str(entry.get("title", entry["id"])), summary=str(entry.get("summary", "")), lessons=lessons))
+        tracks.append(
+            Track(
+                id=entry["id"],
+                title=str(entry.get("title", entry["id"])),
+                summary=str(entry.get("summary", "")),
+                lessons=lessons,
+            )
+        )
     listed = {t.id for t in tracks}
     for folder in sorted(p for p in lessons_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         if folder.name not in listed and any(folder.glob("*.md")):
-            problems.add(course_file, 1, f"folder {folder.name}/ has lessons but is not listed under `tracks`; add it so its lessons are built")
+            problems.add(
+                course_file,
+                1,
+                f"folder {folder.name}/ has lessons but is not listed under `tracks`; add it so its lessons are built",
+            )
     return Course(title=str(data.get("title", "Pyground")), tagline=str(data.get("tagline", "")), tracks=tuple(tracks))
 
 
@@ -88,11 +105,17 @@ def read_text(path: Path, problems: Problems) -> str | None:
     """Strict UTF-8 (a BOM is allowed), newlines normalised, size capped."""
     raw = path.read_bytes()
     if len(raw) > MAX_LESSON_BYTES:
-        problems.add(path, 1, f"file is {len(raw) // 1024} KiB, over the {MAX_LESSON_BYTES // 1024} KiB limit; split it into several lessons")
+        problems.add(
+            path,
+            1,
+            f"file is {len(raw) // 1024} KiB, over the {MAX_LESSON_BYTES // 1024} KiB limit; split it into several lessons",
+        )
         return None
     raw = raw.removeprefix(b"\xef\xbb\xbf")
     if b"\x00" in raw:
-        problems.add(path, raw[: raw.index(b"\x00")].count(b"\n") + 1, "file contains a NUL byte; save it as plain UTF-8 text")
+        problems.add(
+            path, raw[: raw.index(b"\x00")].count(b"\n") + 1, "file contains a NUL byte; save it as plain UTF-8 text"
+        )
         return None
     try:
         text = raw.decode("utf-8")
@@ -123,7 +146,9 @@ def _parse_yaml_mapping(text: str, path: Path, first_line: int, problems: Proble
 def load_lesson(path: Path, track: str, problems: Problems) -> Lesson | None:
     match = LESSON_FILE.match(path.name)
     if not match:
-        problems.add(path, 1, "lesson file names look like `01-first-steps.md` (number, dash, lowercase slug); rename the file")
+        problems.add(
+            path, 1, "lesson file names look like `01-first-steps.md` (number, dash, lowercase slug); rename the file"
+        )
         return None
     text = read_text(path, problems)
     if text is None:
@@ -145,7 +170,9 @@ def load_lesson(path: Path, track: str, problems: Problems) -> Lesson | None:
 def _split_front_matter(text: str, path: Path, problems: Problems) -> tuple[str, str, int] | None:
     lines = text.split("\n")
     if lines[0].strip() != "---":
-        problems.add(path, 1, "a lesson starts with front matter: a `---` line, `title:`, `id:` and the other keys, then `---`")
+        problems.add(
+            path, 1, "a lesson starts with front matter: a `---` line, `title:`, `id:` and the other keys, then `---`"
+        )
         return None
     for index in range(1, len(lines)):
         if lines[index].strip() == "---":
@@ -171,7 +198,10 @@ def _check_front_matter(meta: dict[str, Any], path: Path, problems: Problems) ->
         if not isinstance(meta.get(key), str) or not meta[key].strip():
             fail(key, f"front matter needs `{key}:` (text)")
     if isinstance(meta.get("id"), str) and not ID_PATTERN.match(meta["id"]):
-        fail("id", f"id '{meta['id']}' must be lowercase letters, digits and dashes (it keys saved progress: never change it)")
+        fail(
+            "id",
+            f"id '{meta['id']}' must be lowercase letters, digits and dashes (it keys saved progress: never change it)",
+        )
     interpreter = meta.get("interpreter", "pyodide")
     if interpreter not in INTERPRETERS:
         fail("interpreter", f"interpreter must be one of {', '.join(INTERPRETERS)}, not {interpreter!r}")
@@ -265,7 +295,10 @@ class BodyParser:
     def _fence(self, token: Token) -> None:
         start, end = token.map or (0, 0)
         if end - 1 <= start or not CLOSING_FENCE.match(self.lines[end - 1]):
-            self._error(token, f"code fence {token.markup} is never closed; add a closing {token.markup} line (everything after it was swallowed)")
+            self._error(
+                token,
+                f"code fence {token.markup} is never closed; add a closing {token.markup} line (everything after it was swallowed)",
+            )
         words = token.info.split()
         if not words or words[0] != "python" or len(words) == 1:
             self._flush_prose()
@@ -275,7 +308,10 @@ class BodyParser:
         if kind not in CELL_KINDS:
             guess = difflib.get_close_matches(kind, CELL_KINDS, n=1)
             hint = f"did you mean `python {guess[0]}`? " if guess else ""
-            self._error(token, f"unknown block kind `{kind}`; {hint}use one of {', '.join(CELL_KINDS)} (or plain ```python for code that is only shown)")
+            self._error(
+                token,
+                f"unknown block kind `{kind}`; {hint}use one of {', '.join(CELL_KINDS)} (or plain ```python for code that is only shown)",
+            )
             return
         getattr(self, f"_{kind}")(token, options)
 
@@ -284,17 +320,30 @@ class BodyParser:
         self._flush_prose()
         self.cell_count += 1
         cell_id = options.get("id", f"cell-{self.cell_count}")
-        self.blocks.append(RunCell(id=cell_id, number=self.cell_count, code=token.content, line=self._line(token), expect_error="fails" in options))
+        self.blocks.append(
+            RunCell(
+                id=cell_id,
+                number=self.cell_count,
+                code=token.content,
+                line=self._line(token),
+                expect_error="fails" in options,
+            )
+        )
 
     def _exercise(self, token: Token, options: dict[str, str]) -> None:
         self._close_exercise()
         self._flush_prose()
         exercise_id = options.get("id", "")
         if not ID_PATTERN.match(exercise_id):
-            self._error(token, "an exercise needs a stable id: ```python exercise id=my-exercise (lowercase letters, digits, dashes)")
+            self._error(
+                token,
+                "an exercise needs a stable id: ```python exercise id=my-exercise (lowercase letters, digits, dashes)",
+            )
             exercise_id = f"exercise-{self._line(token)}"
         elif exercise_id in self.exercise_ids:
-            self._error(token, f"exercise id '{exercise_id}' is used twice in this lesson; give each exercise its own id")
+            self._error(
+                token, f"exercise id '{exercise_id}' is used twice in this lesson; give each exercise its own id"
+            )
         self.exercise_ids.add(exercise_id)
         self.exercise_slot = len(self.blocks)
         self.blocks.append(None)  # filled in when the exercise's parts are all read
@@ -302,7 +351,9 @@ class BodyParser:
 
     def _part_owner(self, token: Token, what: str) -> _OpenExercise | None:
         if self.exercise is None:
-            self._error(token, f"a {what} must follow an exercise (```python exercise id=...); move it after one or remove it")
+            self._error(
+                token, f"a {what} must follow an exercise (```python exercise id=...); move it after one or remove it"
+            )
         return self.exercise
 
     def _setup(self, token: Token, options: dict[str, str]) -> None:
@@ -362,19 +413,25 @@ class BodyParser:
         if exercise is None:
             return
         if not exercise.checks:
-            self.problems.add(self.path, exercise.line, f"exercise '{exercise.id}' has no ```python check block; add one with asserts that test the learner's code")
-        if exercise.solution is None:
-            self.problems.add(self.path, exercise.line, f"exercise '{exercise.id}' has no ```python solution block; add one (it is checked in CI)")
-        self.blocks[self.exercise_slot] = (
-            Exercise(
-                id=exercise.id,
-                starter=exercise.starter,
-                line=exercise.line,
-                setup=exercise.setup,
-                checks=tuple(exercise.checks),
-                hints=tuple(exercise.hints),
-                solution=exercise.solution,
+            self.problems.add(
+                self.path,
+                exercise.line,
+                f"exercise '{exercise.id}' has no ```python check block; add one with asserts that test the learner's code",
             )
+        if exercise.solution is None:
+            self.problems.add(
+                self.path,
+                exercise.line,
+                f"exercise '{exercise.id}' has no ```python solution block; add one (it is checked in CI)",
+            )
+        self.blocks[self.exercise_slot] = Exercise(
+            id=exercise.id,
+            starter=exercise.starter,
+            line=exercise.line,
+            setup=exercise.setup,
+            checks=tuple(exercise.checks),
+            hints=tuple(exercise.hints),
+            solution=exercise.solution,
         )
 
 

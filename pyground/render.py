@@ -58,7 +58,14 @@ def render_site(course: Course, env: Environment, info: SiteInfo) -> dict[str, s
     for track in course.tracks:
         render(track.url, "track.html", track=track)
         for lesson in track.lessons:
-            render(lesson.url, "lesson.html", track=track, lesson=lesson, config=_lesson_config(lesson), **_neighbours(course, lesson))
+            render(
+                lesson.url,
+                "lesson.html",
+                track=track,
+                lesson=lesson,
+                config=_lesson_config(lesson),
+                **_neighbours(course, lesson),
+            )
     return pages
 
 
@@ -80,4 +87,3 @@ def _lesson_config(lesson: Lesson) -> dict[str, Any]:
         "interpreter": lesson.interpreter,
         "packages": list(lesson.packages),
     }
-

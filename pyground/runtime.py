@@ -78,7 +78,9 @@ def load_pins(pyproject: Path) -> Pins:
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("PYGROUND_CACHE") or os.path.join(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"), "pyground")
+    base = os.environ.get("PYGROUND_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"), "pyground"
+    )
     return Path(base)
 
 
@@ -88,7 +90,9 @@ class IntegrityError(Exception):
 
 def fetch_verified(url: str, algorithm: str, expected: str, encode) -> Path:
     """Return the cached file for `url`, downloading it once. Never trusts a file whose hash differs."""
-    cached = cache_dir() / "downloads" / f"{hashlib.sha256(expected.encode()).hexdigest()[:16]}-{url.rsplit('/', 1)[-1]}"
+    cached = (
+        cache_dir() / "downloads" / f"{hashlib.sha256(expected.encode()).hexdigest()[:16]}-{url.rsplit('/', 1)[-1]}"
+    )
     if cached.is_file():
         if encode(hashlib.new(algorithm, cached.read_bytes()).digest()) == expected:
             return cached
@@ -137,7 +141,9 @@ def vendor(pins: Pins, out: Path) -> Path:
 
 def _unpacked(pin: NpmPin) -> Path:
     """The pinned files of an npm package, unpacked once into the cache."""
-    folder = cache_dir() / "unpacked" / f"{pin.name}-{pin.version}-{hashlib.sha256(pin.integrity.encode()).hexdigest()[:12]}"
+    folder = (
+        cache_dir() / "unpacked" / f"{pin.name}-{pin.version}-{hashlib.sha256(pin.integrity.encode()).hexdigest()[:12]}"
+    )
     done = folder / ".complete"
     if done.is_file():
         return folder
@@ -160,7 +166,11 @@ def _sync_tree(source: Path, dest: Path) -> None:
         if path.name.startswith("."):
             continue
         target = dest / path.name
-        if not target.is_file() or target.stat().st_size != path.stat().st_size or target.stat().st_mtime < path.stat().st_mtime:
+        if (
+            not target.is_file()
+            or target.stat().st_size != path.stat().st_size
+            or target.stat().st_mtime < path.stat().st_mtime
+        ):
             shutil.copy2(path, target)
 
 
@@ -174,7 +184,9 @@ def _write_lock(original_lock: Path, pyodide_dir: Path, wheels: list[Path]) -> N
     info = json.loads(original_lock.read_text(encoding="utf-8"))["info"]
     # pyodide-lock 0.1 (the last for Python 3.11) requires info.version, which
     # Pyodide 314's lock dropped: lend it one and take it out again on the way out.
-    spec = add_wheels_to_spec(PyodideLockSpec(info={"version": "0", **info}, packages={}), wheels, base_path=pyodide_dir)
+    spec = add_wheels_to_spec(
+        PyodideLockSpec(info={"version": "0", **info}, packages={}), wheels, base_path=pyodide_dir
+    )
     lock = json.loads(spec.model_dump_json())
     lock["info"] = info
     (pyodide_dir / "pyodide-lock.json").write_text(json.dumps(lock, indent=1), encoding="utf-8")

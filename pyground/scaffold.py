@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .content import ID_PATTERN, LESSON_FILE
 
-TEMPLATE = '''---
+TEMPLATE = """---
 id: {slug}
 title: {title}
 summary: One sentence that says what the learner will be able to do.
@@ -44,7 +44,7 @@ Strings have an `.upper()` method.
 def shout(text):
     return text.upper() + "!"
 ```
-'''
+"""
 
 
 def new_lesson(lessons: Path, track: str, slug: str, title: str) -> Path:

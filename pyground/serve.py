@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 MIME_TYPES = {
     ".mjs": "text/javascript",
@@ -25,7 +27,7 @@ MIME_TYPES = {
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
+    extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
     prefix = "/"
     isolate = False
 
@@ -42,17 +44,37 @@ class SiteHandler(SimpleHTTPRequestHandler):
             self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
         super().end_headers()
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - name fixed by the base class
+    def log_message(self, format: str, *args) -> None:
         if args and str(args[1]).startswith(("4", "5")):
             super().log_message(format, *args)
 
 
-def make_server(directory: Path, host: str = "127.0.0.1", port: int = 8000, prefix: str = "/", isolate: bool = False) -> ThreadingHTTPServer:
-    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+def normalise_prefix(prefix: str) -> str:
+    """'pyground' -> '/pyground/'; '' or '/' -> '/'."""
+    return "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+
+
+def make_server(
+    directory: Path, host: str = "127.0.0.1", port: int = 8000, prefix: str = "/", isolate: bool = False
+) -> ThreadingHTTPServer:
+    prefix = normalise_prefix(prefix)
     handler = type("Handler", (SiteHandler,), {"prefix": prefix, "isolate": isolate})
     server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(directory)))
     server.daemon_threads = True
     return server
+
+
+@contextmanager
+def serving(directory: Path, prefix: str = "/", isolate: bool = False) -> Iterator[str]:
+    """Serve `directory` on a free loopback port in a thread; yields the base URL."""
+    server = make_server(directory, port=0, prefix=prefix, isolate=isolate)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    try:
+        yield f"http://{host}:{port}{normalise_prefix(prefix)}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def watch_and_rebuild(paths: Iterable[Path], rebuild: Callable[[], None], stop: threading.Event) -> None:

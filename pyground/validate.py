@@ -24,13 +24,21 @@ def _unique_ids(course: Course, problems: Problems) -> None:
     for lesson in course.lessons:
         for lesson_id in (lesson.id, *lesson.aliases):
             if other := lessons.get(lesson_id):
-                problems.add(lesson.path, 2, f"lesson id '{lesson_id}' is also used by {other.path.as_posix()}; ids must be unique across the course")
+                problems.add(
+                    lesson.path,
+                    2,
+                    f"lesson id '{lesson_id}' is also used by {other.path.as_posix()}; ids must be unique across the course",
+                )
             lessons.setdefault(lesson_id, lesson)
         for exercise in lesson.exercises:
             if seen := exercises.get(exercise.id):
                 other_lesson, other = seen
                 if other_lesson is not lesson:
-                    problems.add(lesson.path, exercise.line, f"exercise id '{exercise.id}' is also used at {other_lesson.path.as_posix()}:{other.line}; rename one of them")
+                    problems.add(
+                        lesson.path,
+                        exercise.line,
+                        f"exercise id '{exercise.id}' is also used at {other_lesson.path.as_posix()}:{other.line}; rename one of them",
+                    )
             exercises.setdefault(exercise.id, (lesson, exercise))
 
 
@@ -38,7 +46,9 @@ def _packages(course: Course, known: frozenset[str], problems: Problems) -> None
     for lesson in course.lessons:
         for name in lesson.packages:
             if lesson.interpreter == "micropython":
-                problems.add(lesson.path, 2, f"package '{name}': MicroPython lessons cannot install packages; remove `packages:`")
+                problems.add(
+                    lesson.path, 2, f"package '{name}': MicroPython lessons cannot install packages; remove `packages:`"
+                )
             elif name not in known:
                 problems.add(
                     lesson.path,
@@ -53,4 +63,8 @@ def _foreign_embeds(course: Course, problems: Problems) -> None:
     for lesson in course.lessons:
         for block in lesson.blocks:
             if isinstance(block, Prose) and FOREIGN_EMBED.search(block.html):
-                problems.warn(lesson.path, 1, "an image is loaded from another site; it will not show offline. Put the file next to the lesson's track instead")
+                problems.warn(
+                    lesson.path,
+                    1,
+                    "an image is loaded from another site; it will not show offline. Put the file next to the lesson's track instead",
+                )

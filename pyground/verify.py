@@ -55,24 +55,52 @@ def verify_lesson(lesson: Lesson, root: Path, wheels: list[str]) -> list[Problem
     where = _display(lesson.path, root)
     cases = []
     for exercise in lesson.exercises:
-        cases.append((exercise, "solution", {"code": exercise.solution or "", "check": exercise.check_code, "setup": exercise.setup}))
-        cases.append((exercise, "starter", {"code": exercise.starter, "check": exercise.check_code, "setup": exercise.setup}))
+        cases.append(
+            (
+                exercise,
+                "solution",
+                {"code": exercise.solution or "", "check": exercise.check_code, "setup": exercise.setup},
+            )
+        )
+        cases.append(
+            (exercise, "starter", {"code": exercise.starter, "check": exercise.check_code, "setup": exercise.setup})
+        )
     job = {"exercises": [c[2] for c in cases], "cells": [cell.code for cell in lesson.run_cells], "wheels": wheels}
     try:
         result = _run_child(job)
     except subprocess.TimeoutExpired:
-        return [Problem(where, 1, f"verifying this lesson took over {TIME_LIMIT:.0f} s; look for an endless loop in a solution or cell")]
+        return [
+            Problem(
+                where,
+                1,
+                f"verifying this lesson took over {TIME_LIMIT:.0f} s; look for an endless loop in a solution or cell",
+            )
+        ]
     except RuntimeError as error:
         return [Problem(where, 1, str(error))]
     problems = []
     for (exercise, role, _), verdict in zip(cases, result["exercises"], strict=True):
         if role == "solution" and not verdict["passed"]:
-            problems.append(Problem(where, exercise.line, f"the solution of '{exercise.id}' fails its checks: {verdict['message']} {verdict['error'] or ''}".strip()))
+            problems.append(
+                Problem(
+                    where,
+                    exercise.line,
+                    f"the solution of '{exercise.id}' fails its checks: {verdict['message']} {verdict['error'] or ''}".strip(),
+                )
+            )
         if role == "starter" and verdict["passed"]:
-            problems.append(Problem(where, exercise.line, f"the starter code of '{exercise.id}' already passes its checks; make a check that it fails"))
+            problems.append(
+                Problem(
+                    where,
+                    exercise.line,
+                    f"the starter code of '{exercise.id}' already passes its checks; make a check that it fails",
+                )
+            )
     for cell, error in zip(lesson.run_cells, result["cells"], strict=True):
         if error and not cell.expect_error:
-            problems.append(Problem(where, cell.line, f"this cell raises {error}; fix it or mark it ```python run fails"))
+            problems.append(
+                Problem(where, cell.line, f"this cell raises {error}; fix it or mark it ```python run fails")
+            )
         if not error and cell.expect_error:
             problems.append(Problem(where, cell.line, "this cell is marked `fails` but runs without error"))
     return problems
@@ -87,7 +115,9 @@ def _run_child(job: dict) -> dict:
         timeout=TIME_LIMIT,
     )
     if completed.returncode != 0:
-        raise RuntimeError(f"the checker crashed: {completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else completed.returncode}")
+        raise RuntimeError(
+            f"the checker crashed: {completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else completed.returncode}"
+        )
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 

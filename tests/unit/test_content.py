@@ -52,7 +52,9 @@ def write_course(root: Path, lessons: dict[str, str | bytes]) -> Path:
     lessons_dir = root / "lessons"
     tracks = sorted({name.split("/")[0] for name in lessons})
     lessons_dir.mkdir()
-    (lessons_dir / "course.yml").write_text("title: T\ntracks:\n" + "".join(f"  - id: {t}\n    title: {t}\n" for t in tracks))
+    (lessons_dir / "course.yml").write_text(
+        "title: T\ntracks:\n" + "".join(f"  - id: {t}\n    title: {t}\n" for t in tracks)
+    )
     for name, text in lessons.items():
         path = lessons_dir / name
         path.parent.mkdir(exist_ok=True)
@@ -146,7 +148,9 @@ def test_lesson_unclosed_fence_reports_its_line(tmp_path):
 def test_lesson_unknown_block_kind_suggests_one(tmp_path):
     text = GOOD.format(id="a").replace("```python run", "```python rnu")
     [error] = problems(tmp_path, {"basics/01-a.md": text})
-    assert error.startswith("lessons/basics/01-a.md:9:") and "unknown block kind `rnu`" in error and "python run" in error
+    assert (
+        error.startswith("lessons/basics/01-a.md:9:") and "unknown block kind `rnu`" in error and "python run" in error
+    )
 
 
 def test_lesson_unknown_container_fails(tmp_path):
@@ -183,7 +187,9 @@ def test_exercise_part_without_exercise_fails(tmp_path, part):
 def test_hint_without_exercise_fails(tmp_path):
     text = GOOD.format(id="a").replace("Intro.", "::: hint\nToo early\n:::")
     errors = problems(tmp_path, {"basics/01-a.md": text})
-    assert any(e.startswith("lessons/basics/01-a.md:7:") and "hint must follow an exercise" in e for e in errors), errors
+    assert any(e.startswith("lessons/basics/01-a.md:7:") and "hint must follow an exercise" in e for e in errors), (
+        errors
+    )
 
 
 def test_check_after_run_cell_does_not_attach_to_earlier_exercise(tmp_path):
@@ -193,8 +199,16 @@ def test_check_after_run_cell_does_not_attach_to_earlier_exercise(tmp_path):
 
 
 def test_course_duplicate_lesson_id_names_both_files(tmp_path):
-    errors = problems(tmp_path, {"basics/01-a.md": GOOD.format(id="same"), "basics/02-b.md": GOOD.format(id="same").replace("same-ex", "other-ex")})
-    assert any("lesson id 'same'" in e and "01-a.md" in e and e.startswith("lessons/basics/02-b.md") for e in errors), errors
+    errors = problems(
+        tmp_path,
+        {
+            "basics/01-a.md": GOOD.format(id="same"),
+            "basics/02-b.md": GOOD.format(id="same").replace("same-ex", "other-ex"),
+        },
+    )
+    assert any("lesson id 'same'" in e and "01-a.md" in e and e.startswith("lessons/basics/02-b.md") for e in errors), (
+        errors
+    )
 
 
 def test_course_duplicate_exercise_id_names_both_files(tmp_path):

@@ -84,12 +84,18 @@ def run_exercise(code, check, setup="", write_out=None, write_err=None, filename
                 _exec(_compile(setup, "<setup>", "exec"), namespace)
             _exec(_compile(code, filename, "exec"), namespace)
         except _SystemExit as error:
-            return _verdict(False, f"Your code called exit({error.code if error.code is not None else ''}) before the checks could run.", out.getvalue())
+            return _verdict(
+                False,
+                f"Your code called exit({error.code if error.code is not None else ''}) before the checks could run.",
+                out.getvalue(),
+            )
         except _BaseException as error:
             text = format_learner_traceback(error, filename)
             err.write(text)
             name = type(error).__name__
-            return _verdict(False, f"Your code raised {name}; read the error below, fix it and check again.", out.getvalue(), text)
+            return _verdict(
+                False, f"Your code raised {name}; read the error below, fix it and check again.", out.getvalue(), text
+            )
         finally:
             sys.stdout, sys.stderr = saved
             restore_builtins()
@@ -110,7 +116,9 @@ def _run_checks(check, namespace, output):
         return _verdict(False, message, output)
     except NameError as error:
         name = getattr(error, "name", None)
-        message = f"Your code does not define `{name}`; the checks need it." if name else f"A check could not run: {error}"
+        message = (
+            f"Your code does not define `{name}`; the checks need it." if name else f"A check could not run: {error}"
+        )
         return _verdict(False, message, output)
     except _BaseException as error:
         return _verdict(False, f"Calling your code from the checks raised {type(error).__name__}: {error}", output)

@@ -149,7 +149,13 @@ def check_exercise(code, check, setup, run_id, filename):
     try:
         return run_exercise(code, check, setup, write_out=stdout.write, write_err=stderr.write, filename=filename)
     except KeyboardInterrupt:
-        return {"passed": False, "message": "Stopped before the checks finished.", "output": "", "error": None, "stopped": True}
+        return {
+            "passed": False,
+            "message": "Stopped before the checks finished.",
+            "output": "",
+            "error": None,
+            "stopped": True,
+        }
     finally:
         _end()
 

@@ -101,7 +101,12 @@ def check_exercise(code, check, setup, run_id, filename):
         exec(code, learner)
     except BaseException as error:
         sys.print_exception(error, _stderr)
-        return {"passed": False, "message": "Your code raised " + type(error).__name__ + "; read the error below, fix it and check again.", "output": "".join(printed), "error": None}
+        return {
+            "passed": False,
+            "message": "Your code raised " + type(error).__name__ + "; read the error below, fix it and check again.",
+            "output": "".join(printed),
+            "error": None,
+        }
     checks = dict(learner)
     checks["output"] = "".join(printed)
     try:
@@ -110,7 +115,12 @@ def check_exercise(code, check, setup, run_id, filename):
         message = str(error) or "A check failed (it gave no message)."
         return {"passed": False, "message": message, "output": checks["output"], "error": None}
     except BaseException as error:
-        return {"passed": False, "message": "Calling your code from the checks raised " + type(error).__name__ + ": " + str(error), "output": checks["output"], "error": None}
+        return {
+            "passed": False,
+            "message": "Calling your code from the checks raised " + type(error).__name__ + ": " + str(error),
+            "output": checks["output"],
+            "error": None,
+        }
     return {"passed": True, "message": "All checks passed.", "output": checks["output"], "error": None}
 
 

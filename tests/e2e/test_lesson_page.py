@@ -1,0 +1,109 @@
+"""A learner on a lesson page: cells edit, run and share a namespace, in a real Chromium
+with the real Pyodide the build vendored, at / and under a sub-path."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+
+CELLS = "basics/fixture-cells.html"
+
+
+def cell(page: Page, index: int):
+    return page.locator("[data-block=run]").nth(index)
+
+
+def set_code(page: Page, block, code: str) -> None:
+    """Replace a block's code as a learner would: focus the editor, select all, type."""
+    editor = block.locator(".cm-content")
+    expect(editor).to_be_visible()
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(code)
+
+
+def run(block) -> None:
+    block.get_by_role("button", name="Run").click()
+    expect(block).not_to_have_attribute("data-state", re.compile("idle|running"), timeout=30_000)
+
+
+def test_lesson_edited_cell_runs_and_shows_output(site, lesson_page):
+    page = lesson_page(site.url(CELLS))
+    first = cell(page, 0)
+    set_code(page, first, 'name = "Ada"\nprint(f"Hello, {name}!")')
+    run(first)
+    expect(first.locator("[data-output]")).to_have_text("Hello, Ada!\n")
+    expect(first).to_have_attribute("data-state", "done")
+
+
+def test_lesson_cells_share_one_namespace_in_order(site, lesson_page):
+    page = lesson_page(site.url(CELLS))
+    run(cell(page, 0))
+    run(cell(page, 1))
+    expect(cell(page, 1).locator("[data-output]")).to_have_text("21\n")
+
+
+def test_lesson_shift_enter_runs_the_cell(site, lesson_page):
+    page = lesson_page(site.url(CELLS))
+    first = cell(page, 0)
+    set_code(page, first, "print(6 * 7)")
+    page.keyboard.press("Shift+Enter")
+    expect(first.locator("[data-output]")).to_have_text("42\n", timeout=30_000)
+
+
+def test_lesson_output_is_text_not_html(site, lesson_page):
+    page = lesson_page(site.url(CELLS))
+    html_cell = page.locator("[data-cell=html-cell]")
+    run(html_cell)
+    expect(html_cell.locator("[data-output]")).to_have_text("<img src=x onerror=alert(1)>\n")
+    assert html_cell.locator("[data-output] img").count() == 0
+
+
+def test_lesson_error_shows_a_traceback_of_the_cell(site, lesson_page):
+    page = lesson_page(site.url(CELLS))
+    failing = cell(page, 3)
+    run(failing)
+    expect(failing).to_have_attribute("data-state", "error")
+    output = failing.locator("[data-output]")
+    expect(output).to_contain_text('File "<cell 4>", line 1')
+    expect(output).to_contain_text("ZeroDivisionError: division by zero")
+    expect(output).not_to_contain_text("runner.py")
+
+
+def test_lesson_vendored_wheel_imports(site, lesson_page):
+    page = lesson_page(site.url("basics/fixture-packages.html"))
+    table = cell(page, 0)
+    run(table)
+    expect(table).to_have_attribute("data-state", "done")
+    expect(table.locator("[data-output]")).to_contain_text("name      n")
+
+
+def test_lesson_micropython_cell_runs(site, lesson_page):
+    page = lesson_page(site.url("iot/fixture-micro.html"))
+    micro = cell(page, 0)
+    run(micro)
+    expect(micro.locator("[data-output]")).to_have_text("micropython\n")
+
+
+def test_site_under_subpath_navigates_and_runs(subpath_site, page, lesson_page):
+    page.goto(subpath_site.url())
+    page.get_by_role("link", name="Cells").first.click()
+    expect(page).to_have_url(subpath_site.url(CELLS))
+    lesson_page(page.url)
+    run(cell(page, 0))
+    expect(cell(page, 0).locator("[data-output]")).to_have_text("x is 20\n")
+    page.get_by_role("link", name=re.compile("Next")).click()
+    expect(page).to_have_url(subpath_site.url("basics/fixture-packages.html"))
+
+
+def test_home_lists_every_track_and_lesson(site, page, guard):
+    page.goto(site.url())
+    expect(page.get_by_role("heading", level=2)).to_have_text(["Basics", "IoT"])
+    expect(page.locator("[data-lesson-link]")).to_have_count(3)
+    page.get_by_role("link", name="IoT").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("IoT")
