@@ -64,7 +64,9 @@ def main() -> None:
             browser.close()
     medians = {name: statistics.median(values) for name, values in times.items()}
     for name, values in times.items():
-        print(f"{name:>18}: median {medians[name]:.2f} s (min {min(values):.2f}, max {max(values):.2f}, {len(values)} cold loads)")
+        print(
+            f"{name:>18}: median {medians[name]:.2f} s (min {min(values):.2f}, max {max(values):.2f}, {len(values)} cold loads)"
+        )
     print(f"{'ratio':>18}: lesson / bare = {medians['lesson page'] / medians['bare Pyodide page']:.2f}")
 
 
