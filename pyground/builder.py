@@ -57,6 +57,7 @@ def build(config: BuildConfig) -> BuildResult:
     env = make_environment(config.theme / "templates")
     info = SiteInfo(build_id=_build_id(config))
     pages = render_site(course, env, info)
+    pages["sw.js"] = env.get_template("sw.js").render(build_id=info.build_id, runtime_id=pins.fingerprint)
 
     config.out.mkdir(parents=True, exist_ok=True)
     _remove_stale_pages(config.out, pages)

@@ -66,6 +66,12 @@ class Pins:
     def wheel_names(self) -> frozenset[str]:
         return frozenset(pin.name for pin in self.wheels)
 
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever any shipped runtime file changes (names the service worker's cache)."""
+        hashes = [pin.integrity for pin in self.npm] + [pin.sha256 for pin in self.wheels]
+        return hashlib.sha256("\n".join(hashes).encode()).hexdigest()[:12]
+
 
 def load_pins(pyproject: Path) -> Pins:
     config = tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["pyground"]

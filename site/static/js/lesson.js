@@ -1,8 +1,11 @@
 // Lesson page entry point: start Python as the page opens, wire every block,
 // and keep the status line honest about what the interpreter is doing.
 import { ExerciseCell, RunCell } from "./cell.js";
+import { ensureIsolation } from "./isolation.js";
 import { Runtime } from "./runtime.js";
 
+// Before Python starts: on a first visit the page reloads once to become isolated.
+await ensureIsolation();
 const config = JSON.parse(document.getElementById("lesson-config").textContent);
 const runtime = new Runtime({ interpreter: config.interpreter, packages: config.packages });
 const name = config.interpreter === "micropython" ? "MicroPython" : "Python";

@@ -1,0 +1,45 @@
+// Cross-origin isolation from our service worker (sw.js), which static hosts
+// such as GitHub Pages cannot give with headers. It makes Stop interrupt the
+// running code and lets input() block. Without it (service workers blocked,
+// private windows, a hard reload) everything still works: Stop restarts Python.
+import { SITE_ROOT, siteKey } from "./site-path.js";
+
+const RELOADED = siteKey("isolation-reload");
+let registration = null;
+
+/** Install the service worker (every page does, so visited pages also work offline). */
+export function registerServiceWorker() {
+  if (!("serviceWorker" in navigator) || !window.isSecureContext) return Promise.resolve(null);
+  registration ??= navigator.serviceWorker
+    .register(new URL("sw.js", SITE_ROOT), { scope: SITE_ROOT.pathname })
+    .catch((error) => {
+      console.warn("Service worker unavailable: no offline use, and Stop will restart Python.", error);
+      return null;
+    });
+  return registration;
+}
+
+/**
+ * Resolves to true when the page is isolated, false when it will run without.
+ * On the first visit the page reloads once to come under the new service
+ * worker (then the promise never resolves); a per-session flag rules out loops.
+ */
+export async function ensureIsolation() {
+  if (globalThis.crossOriginIsolated) {
+    session("removeItem", RELOADED);
+    return true;
+  }
+  if (!(await registerServiceWorker()) || session("getItem", RELOADED)) return false;
+  await navigator.serviceWorker.ready;
+  session("setItem", RELOADED, "1");
+  location.reload();
+  return new Promise(() => {});
+}
+
+function session(method, ...args) {
+  try {
+    return sessionStorage[method](...args);
+  } catch {
+    return "unavailable"; // storage disabled: never risk a reload we cannot remember
+  }
+}

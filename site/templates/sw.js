@@ -1,0 +1,75 @@
+// Pyground's service worker (rendered by the build; do not edit the copy in _site/).
+// 1. Cross-origin isolation on hosts that cannot send headers (GitHub Pages):
+//    every response it serves gets COOP/COEP, so the page can share memory with
+//    the Python worker (Stop that interrupts, input() that blocks).
+// 2. Offline: the pinned runtime is served cache-first (its files never change
+//    under one cache name); pages and assets network-first, falling back to the
+//    cache, so visited lessons work offline.
+// No skipWaiting(): a new version waits until the open tabs are closed.
+const RUNTIME_CACHE = "pyground-runtime-{{ runtime_id }}";
+const SITE_CACHE = "pyground-site-{{ build_id }}";
+const SCOPE = new URL(self.registration.scope);
+const RUNTIME_PATH = new URL("runtime/", SCOPE).pathname;
+
+self.addEventListener("activate", (event) => {
+  // Drop this site's caches from older deploys; never touch other sites' caches on the same origin.
+  event.waitUntil(
+    caches.keys().then((names) =>
+      Promise.all(
+        names
+          .filter((name) => name.startsWith(`${SCOPE.pathname}:`) && !name.endsWith(RUNTIME_CACHE) && !name.endsWith(SITE_CACHE))
+          .map((name) => caches.delete(name)),
+      ),
+    ),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== "GET" || url.origin !== SCOPE.origin || !url.pathname.startsWith(SCOPE.pathname)) return;
+  const runtime = url.pathname.startsWith(RUNTIME_PATH);
+  event.respondWith((runtime ? cacheFirst : networkFirst)(event.request).then(isolate));
+});
+
+const cacheName = (name) => `${SCOPE.pathname}:${name}`;
+
+async function cacheFirst(request) {
+  const cache = await caches.open(cacheName(RUNTIME_CACHE));
+  const hit = await cache.match(request);
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (response.ok) cache.put(request, response.clone());
+  return response;
+}
+
+async function networkFirst(request) {
+  const cache = await caches.open(cacheName(SITE_CACHE));
+  try {
+    const response = await fetch(request);
+    if (response.ok) cache.put(request, response.clone());
+    return response;
+  } catch (error) {
+    const hit = await cache.match(request, { ignoreSearch: request.mode === "navigate" });
+    if (hit) return hit;
+    if (request.mode === "navigate") return offlinePage();
+    throw error;
+  }
+}
+
+function isolate(response) {
+  if (response.status === 0) return response; // opaque: cannot be rewrapped
+  const headers = new Headers(response.headers);
+  headers.set("Cross-Origin-Opener-Policy", "same-origin");
+  headers.set("Cross-Origin-Embedder-Policy", "require-corp");
+  headers.set("Cross-Origin-Resource-Policy", "same-origin");
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+function offlinePage() {
+  const html =
+    '<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+    "<title>Offline</title><main style=\"font-family:system-ui;max-width:40rem;margin:3rem auto;padding:0 1rem\">" +
+    "<h1>You are offline</h1><p>This lesson has not been opened on this device before, so it is not saved for offline use. " +
+    "Lessons you have opened before still work. Connect to the internet and reload to open this one.</p></main>";
+  return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
