@@ -9,6 +9,7 @@ cross-origin isolation headers a static host cannot send.
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -49,6 +50,15 @@ class SiteHandler(SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
+class SiteServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        # A browser that closes a page mid-download is normal, not worth a traceback.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def normalise_prefix(prefix: str) -> str:
     """'pyground' -> '/pyground/'; '' or '/' -> '/'."""
     return "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
@@ -56,12 +66,10 @@ def normalise_prefix(prefix: str) -> str:
 
 def make_server(
     directory: Path, host: str = "127.0.0.1", port: int = 8000, prefix: str = "/", isolate: bool = False
-) -> ThreadingHTTPServer:
+) -> SiteServer:
     prefix = normalise_prefix(prefix)
     handler = type("Handler", (SiteHandler,), {"prefix": prefix, "isolate": isolate})
-    server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(directory)))
-    server.daemon_threads = True
-    return server
+    return SiteServer((host, port), functools.partial(handler, directory=str(directory)))
 
 
 @contextmanager

@@ -8,7 +8,9 @@ import { RunStopped } from "./runtime.js";
 const RESTART_NOTE = {
   stopped: "Stopped. Python was restarted to stop it, so variables from earlier cells are gone: run those cells again.",
   restart: "Python was restarted; variables from earlier cells are gone.",
-  crashed: "Python stopped working (for example it ran out of memory) and was restarted. Your code is still here; run it again.",
+  crashed:
+    "Python crashed (it ran out of memory or stack, or the program ended the interpreter) and was restarted by itself. " +
+    "Your code is still here; variables from earlier cells are gone.",
 };
 
 class Block {

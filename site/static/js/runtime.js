@@ -99,7 +99,8 @@ export class Runtime extends EventTarget {
   }
 
   onWorkerError(event) {
-    console.error("Python worker error:", event.message ?? event);
+    // After a fatal error Pyodide rejects everything; the run's own failure triggers the restart.
+    console.warn("Python worker error:", event.message ?? event);
   }
 
   readLine(runId, prompt) {
@@ -118,6 +119,14 @@ export class Runtime extends EventTarget {
       this.setState("running");
       try {
         return await Promise.race([task(worker, id), stopped]);
+      } catch (error) {
+        if (error instanceof RunStopped) throw error;
+        // Our runner catches every Python exception, so a failed call means the
+        // interpreter itself died (stack overflow, os._exit, out of memory).
+        console.warn("Python crashed; starting a fresh interpreter.", error);
+        this.current = null;
+        this.restart("crashed").catch(() => {}); // the next run waits for the fresh interpreter
+        throw new RunStopped("crashed");
       } finally {
         this.current = null;
         if (this.state === "running") this.setState("ready");

@@ -112,6 +112,7 @@ time.sleep = _sleep
 def _begin(run_id):
     global _run_id
     _run_id = run_id
+    sys.setrecursionlimit(RECURSION_LIMIT)  # a limit raised by the last run must not carry over
     stdout.reset()
     stderr.reset()
     if _interrupt is not None:
