@@ -94,7 +94,7 @@ def _remove_stale_pages(out: Path, pages: dict[str, str]) -> None:
 def _copy_static(source: Path, dest: Path) -> None:
     if dest.exists():
         shutil.rmtree(dest)
-    shutil.copytree(source, dest)
+    shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
 
 
 def _write_site_json(course: Course, info: SiteInfo, out: Path) -> None:

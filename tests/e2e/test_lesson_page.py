@@ -6,30 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
+
+from .helpers import cell, run, set_code
 
 pytestmark = pytest.mark.e2e
 
 CELLS = "basics/fixture-cells.html"
-
-
-def cell(page: Page, index: int):
-    return page.locator("[data-block=run]").nth(index)
-
-
-def set_code(page: Page, block, code: str) -> None:
-    """Replace a block's code as a learner would: focus the editor, select all, type."""
-    editor = block.locator(".cm-content")
-    expect(editor).to_be_visible()
-    editor.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.press("Delete")
-    page.keyboard.insert_text(code)
-
-
-def run(block) -> None:
-    block.get_by_role("button", name="Run").click()
-    expect(block).not_to_have_attribute("data-state", re.compile("idle|running"), timeout=30_000)
 
 
 def test_lesson_edited_cell_runs_and_shows_output(site, lesson_page):

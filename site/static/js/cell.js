@@ -5,6 +5,8 @@ import { createEditor } from "./editor.js";
 import { OutputView } from "./output.js";
 import { RunStopped } from "./runtime.js";
 
+const CHECK_TIME_LIMIT = 10; // seconds; a check that runs longer is stopped
+
 const RESTART_NOTE = {
   stopped: "Stopped. Python was restarted to stop it, so variables from earlier cells are gone: run those cells again.",
   restart: "Python was restarted; variables from earlier cells are gone.",
@@ -26,8 +28,20 @@ class Block {
     this.runButton = section.querySelector("[data-action=run], [data-action=check]");
     this.runButton.disabled = false; // runs queue until Python is ready
     this.runButton.addEventListener("click", () => this.run());
-    this.stopButton = this.addButton("Stop", "stop", () => runtime.stop());
+    this.resetButton = this.addButton("Reset code", "reset", () => this.resetCode());
+    this.resetButton.setAttribute("aria-label", "Reset this code to the lesson's original");
+    this.stopButton = this.addButton("Stop", "stop", () => this.stop());
     this.stopButton.hidden = true;
+  }
+
+  stop() {
+    this.cancelInput?.(); // a program waiting in input() gets KeyboardInterrupt
+    return this.runtime.stop();
+  }
+
+  resetCode() {
+    this.editor?.setCode(this.original);
+    this.editor?.focus();
   }
 
   addButton(label, action, onClick) {
@@ -49,17 +63,23 @@ class Block {
     this.section.dataset.state = value;
   }
 
-  /** Run `task` with this block's output wiring; returns its result, or null when stopped. */
-  async execute(task) {
+  /** Run `task` with this block's output wiring; returns its result, or null when stopped.
+   * With `timeLimit` (seconds) the run is stopped when it takes longer. */
+  async execute(task, { timeLimit = 0 } = {}) {
     if (this.busy) return null;
     this.busy = true;
     this.output.clear();
     this.state = "running";
     this.stopButton.hidden = false;
     const callbacks = {
-      onOutput: (text, stream) => this.output.append(text, stream),
+      onOutput: (text, stream, alt) => this.output.append(text, stream, alt),
       onInput: (prompt) => this.askInput(prompt),
     };
+    const timer = timeLimit && setTimeout(() => {
+      this.timedOut = true;
+      this.stop();
+    }, timeLimit * 1000);
+    this.timedOut = false;
     try {
       return await task(callbacks);
     } catch (error) {
@@ -67,6 +87,7 @@ class Block {
       this.state = "stopped";
       return null;
     } finally {
+      clearTimeout(timer);
       this.busy = false;
       this.stopButton.hidden = true;
       this.cancelInput?.();
@@ -138,9 +159,15 @@ export class ExerciseCell extends Block {
   }
 
   async run() {
-    const verdict = await this.execute((callbacks) =>
-      this.runtime.check(this.code, this.data, { filename: "<exercise>", ...callbacks }),
+    const verdict = await this.execute(
+      (callbacks) => this.runtime.check(this.code, this.data, { filename: "<exercise>", ...callbacks }),
+      { timeLimit: CHECK_TIME_LIMIT },
     );
+    if (this.timedOut) {
+      this.state = "failed";
+      this.feedback.textContent = `Your code ran for more than ${CHECK_TIME_LIMIT} seconds, so it was stopped. Look for a loop that never ends.`;
+      return;
+    }
     if (!verdict) return;
     this.attempts += 1;
     this.state = verdict.passed ? "passed" : "failed";

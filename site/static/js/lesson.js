@@ -38,7 +38,9 @@ function toolbarButton(label, action, onClick) {
 
 const STATUS = {
   loading: () => `Loading ${name}…`,
-  ready: () => `${name} is ready.${runtime.isolated ? "" : " (Stop restarts it; input() needs a normal reload.)"}`,
+  ready: (message) =>
+    `${message === "stopped" ? "Stopped. " : ""}${name} is ready.` +
+    (runtime.isolated ? "" : " (Stop restarts it; input() needs a normal reload.)"),
   running: () => "Running… (Stop is next to the cell)",
   error: (message) => `${message} Check your connection and press Retry.`,
 };

@@ -3,6 +3,7 @@
 
 export const MAX_LINES = 5000;
 export const MAX_CHARS = 200_000;
+const IMAGE_URL = /^data:image\/(svg\+xml|png);base64,[A-Za-z0-9+/=]+$/;
 
 export class OutputView {
   constructor(element) {
@@ -19,9 +20,11 @@ export class OutputView {
     this.last = null; // the last span, extended while the stream does not change
   }
 
-  /** Append program text; `stream` is "stdout", "stderr" or "system" (our own notes). */
-  append(text, stream = "stdout") {
+  /** Append program text; `stream` is "stdout", "stderr", "explain" (advice on an error),
+   * "system" (our own notes) or "image" (then `text` is a data: URL and `alt` describes it). */
+  append(text, stream = "stdout", alt = "") {
     if (!text) return;
+    if (stream === "image") return this.image(text, alt);
     this.element.hidden = false;
     if (stream !== "system") {
       if (this.truncated) return;
@@ -46,6 +49,18 @@ export class OutputView {
       this.note(`Output truncated after ${this.lines.toLocaleString()} lines / ${this.chars.toLocaleString()} characters.`);
     }
     this.element.scrollTop = this.element.scrollHeight;
+  }
+
+  /** A chart or picture. An SVG shown through <img> cannot run scripts or load anything. */
+  image(url, alt) {
+    if (!IMAGE_URL.test(url)) return;
+    const img = document.createElement("img");
+    img.src = url;
+    img.alt = alt || "Picture made by the program";
+    img.className = "output-image";
+    this.element.hidden = false;
+    this.element.append(img);
+    this.last = null;
   }
 
   /** A message from Pyground itself (not program output), on a line of its own. */

@@ -28,7 +28,7 @@ export class Runtime extends EventTarget {
     this.interruptBuffer = this.isolated && interpreter === "pyodide" ? new Int32Array(new SharedArrayBuffer(4)) : null;
     this.worker = null;
     this.ready = null;
-    this.current = null; // {id, onOutput, onInput, reject}
+    this.current = null; // the run in progress: {id, onOutput, onInput, reject, settled}
     this.queue = Promise.resolve();
     this.runCount = 0;
     this.setState("loading");
@@ -73,7 +73,8 @@ export class Runtime extends EventTarget {
     await customElements.whenDefined(this.kind.element);
     const config = {
       sync_main_only: true,
-      files: { [new URL("checker.py", PY).href]: "./checker.py" },
+      // Modules runner.py imports, and charts for learners (`import charts`).
+      files: Object.fromEntries(["checker.py", "explain.py", "charts.py"].map((name) => [new URL(name, PY).href, `./${name}`])),
     };
     if (this.packages.length) config.packages = this.packages;
     const worker = await this.kind.factory(new URL(this.kind.runner, PY).href, {
@@ -95,7 +96,8 @@ export class Runtime extends EventTarget {
     } catch {
       return;
     }
-    if (message.run && message.run === this.current?.id) this.current.onOutput?.(message.text, message.stream);
+    if (!message.run || message.run !== this.current?.id) return; // late output of a stopped run
+    for (const [stream, text, alt] of message.chunks ?? []) this.current.onOutput?.(text, stream, alt);
   }
 
   onWorkerError(event) {
@@ -117,8 +119,13 @@ export class Runtime extends EventTarget {
         this.current = { id, onOutput, onInput, reject };
       });
       this.setState("running");
+      const call = task(worker, id);
+      this.current.settled = call.then(
+        () => true,
+        () => true,
+      );
       try {
-        return await Promise.race([task(worker, id), stopped]);
+        return await Promise.race([call, stopped]);
       } catch (error) {
         if (error instanceof RunStopped) throw error;
         // Our runner catches every Python exception, so a failed call means the
@@ -160,10 +167,11 @@ export class Runtime extends EventTarget {
     if (this.interruptBuffer) {
       this.interruptBuffer[0] = 2; // SIGINT: Pyodide raises KeyboardInterrupt at the next bytecode
       Atomics.notify(this.interruptBuffer, 0); // wakes time.sleep()
-      const ended = await Promise.race([this.queue.then(() => true), sleep(STOP_GRACE_MS).then(() => false)]);
-      if (ended) return;
+      const ended = await Promise.race([run.settled, sleep(STOP_GRACE_MS).then(() => false)]);
+      if (ended) return this.setState("ready", "stopped");
     }
     await this.restart("stopped");
+    this.setState("ready", "stopped");
   }
 
   /** End the worker and start a fresh interpreter; any running code is abandoned. */

@@ -14,6 +14,8 @@ import builtins
 import sys
 import traceback
 
+from explain import explain
+
 _AssertionError = AssertionError
 _BaseException = BaseException
 _Exception = Exception
@@ -47,6 +49,12 @@ class _Capture:
         return "".join(self.parts)
 
 
+def remember_builtins():
+    """Take the builtins as they are now (after the host added its own, like input) as the ones to restore."""
+    global _builtins_snapshot
+    _builtins_snapshot = _dict(builtins.__dict__)
+
+
 def restore_builtins():
     """Undo anything learner code did to builtins (`builtins.len = ...`, `del print`)."""
     current = builtins.__dict__
@@ -68,11 +76,12 @@ def _verdict(passed, message, output, error=None):
     return {"passed": passed, "message": message, "output": output, "error": error}
 
 
-def run_exercise(code, check, setup="", write_out=None, write_err=None, filename="<exercise>"):
+def run_exercise(code, check, setup="", write_out=None, write_err=None, write_advice=None, filename="<exercise>"):
     """Return {"passed", "message", "output", "error"} for one attempt.
 
     write_out / write_err, when given, receive output as it is printed (the
     browser streams it to the page); it is captured for the checks either way.
+    write_advice receives a plain-language explanation when the code raises.
     """
     out, err = _Capture(write_out), _Capture(write_err)
     saved = sys.stdout, sys.stderr
@@ -92,6 +101,10 @@ def run_exercise(code, check, setup="", write_out=None, write_err=None, filename
         except _BaseException as error:
             text = format_learner_traceback(error, filename)
             err.write(text)
+            sys.stdout, sys.stderr = saved
+            restore_builtins()
+            if write_advice is not None and (advice := explain(error, filename, code, namespace)):
+                write_advice(advice + "\n")
             name = type(error).__name__
             return _verdict(
                 False, f"Your code raised {name}; read the error below, fix it and check again.", out.getvalue(), text

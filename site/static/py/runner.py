@@ -8,6 +8,7 @@ KeyboardInterrupt, and input() and time.sleep() block on Atomics so Stop can
 end them too. Without isolation the page stops a run by ending this worker.
 """
 
+import base64
 import builtins
 import json
 import sys
@@ -18,11 +19,13 @@ import pyodide_js
 from polyscript import xworker
 from pyscript import sync
 
-from checker import format_learner_traceback, restore_builtins, run_exercise
+from checker import format_learner_traceback, remember_builtins, restore_builtins, run_exercise
+from explain import explain
 
 RECURSION_LIMIT = 400  # deep enough for learners, far from the wasm stack limit
 MAX_CHARS_PER_RUN = 250_000  # the page caps too; this spares the message channel
 FLUSH_SECONDS = 0.04
+MAX_IMAGE_BYTES = 4_000_000
 
 sys.setrecursionlimit(RECURSION_LIMIT)
 _isolated = bool(getattr(js, "crossOriginIsolated", False))
@@ -32,54 +35,76 @@ _run_id = ""
 namespace = {"__name__": "__main__"}
 
 
-class _Stream:
-    """A stdout/stderr that batches writes into messages to the page."""
+class _Output:
+    """Everything the program prints, batched into messages to the page.
 
-    def __init__(self, name):
-        self.name = name
-        self.parts = []
+    stdout and stderr share one buffer so the page shows them in the order
+    they were written; each message is a list of [stream, text] chunks.
+    """
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.chunks = []
         self.size = 0
         self.sent = 0
         self.last_flush = time.monotonic()
 
-    def write(self, text):
-        text = str(text)
+    def image(self, mime, data, description):
+        """A picture for the page: sent as a data: URL, which the page shows in an <img>."""
+        url = f"data:{mime};base64,{base64.b64encode(data).decode()}"
+        if self.sent + self.size + len(url) < MAX_CHARS_PER_RUN + MAX_IMAGE_BYTES:
+            self.chunks.append(["image", url, description])
+            self.size += len(url)
+            self.flush()
+
+    def write(self, stream, text):
         if self.sent + self.size >= MAX_CHARS_PER_RUN:
-            return len(text)
-        self.parts.append(text)
+            return
+        if self.chunks and self.chunks[-1][0] == stream:
+            self.chunks[-1][1] += text
+        else:
+            self.chunks.append([stream, text])
         self.size += len(text)
         if self.size > 8192 or time.monotonic() - self.last_flush > FLUSH_SECONDS:
             self.flush()
+
+    def flush(self):
+        if self.chunks:
+            xworker.postMessage(json.dumps({"run": _run_id, "chunks": self.chunks}))
+            self.sent += self.size
+            self.chunks, self.size = [], 0
+        self.last_flush = time.monotonic()
+
+
+class _Stream:
+    """sys.stdout / sys.stderr for learner code."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def write(self, text):
+        text = str(text)
+        _output.write(self.name, text)
         return len(text)
 
     def flush(self):
-        if self.parts:
-            text = "".join(self.parts)
-            self.parts, self.size = [], 0
-            self.sent += len(text)
-            xworker.postMessage(json.dumps({"run": _run_id, "stream": self.name, "text": text}))
-        self.last_flush = time.monotonic()
-
-    def reset(self):
-        self.parts, self.size, self.sent = [], 0, 0
+        _output.flush()
 
     def isatty(self):
         return False
 
 
+_output = _Output()
 stdout, stderr = _Stream("stdout"), _Stream("stderr")
 sys.stdout, sys.stderr = stdout, stderr
-
-
-def _flush_all():
-    stdout.flush()
-    stderr.flush()
 
 
 def _input(prompt=""):
     """input() as in a terminal: the page shows a field in the output area."""
     stdout.write(str(prompt))
-    _flush_all()
+    _output.flush()
     if not _isolated:
         raise RuntimeError(
             "input() needs this page to be cross-origin isolated, and it is not right now "
@@ -97,7 +122,7 @@ def _sleep(seconds):
     """time.sleep that Stop can cut short (Pyodide's own sleep ignores interrupts)."""
     if seconds < 0:
         raise ValueError("sleep length must be non-negative")
-    _flush_all()
+    _output.flush()
     if _interrupt is None:
         _real_sleep(seconds)
         return
@@ -105,7 +130,22 @@ def _sleep(seconds):
     pyodide_js.checkInterrupt()
 
 
+def display(*objects):
+    """Show charts and pictures under the cell (anything with _repr_svg_ or _repr_png_); print the rest."""
+    for obj in objects:
+        parts = (getattr(obj, "title", ""), getattr(obj, "description", ""))
+        description = ": ".join(str(part) for part in parts if part) or type(obj).__name__
+        if callable(svg := getattr(obj, "_repr_svg_", None)):
+            _output.image("image/svg+xml", str(svg()).encode(), description)
+        elif callable(png := getattr(obj, "_repr_png_", None)):
+            _output.image("image/png", bytes(png()), description)
+        else:
+            print(obj)
+
+
 builtins.input = _input
+builtins.display = display
+remember_builtins()
 time.sleep = _sleep
 
 
@@ -113,16 +153,14 @@ def _begin(run_id):
     global _run_id
     _run_id = run_id
     sys.setrecursionlimit(RECURSION_LIMIT)  # a limit raised by the last run must not carry over
-    stdout.reset()
-    stderr.reset()
+    _output.reset()
     if _interrupt is not None:
         _interrupt[0] = 0  # a Stop that arrived after the last run ended must not hit this one
 
 
 def _end():
-    _flush_all()
+    _output.flush()
     restore_builtins()
-    builtins.input = _input
     time.sleep = _sleep
     sys.stdout, sys.stderr = stdout, stderr
 
@@ -139,6 +177,9 @@ def run_cell(code, run_id, filename):
         return {"ok": False, "stopped": True}
     except BaseException as error:  # learner code may raise anything, even BaseException subclasses
         stderr.write(format_learner_traceback(error, filename))
+        restore_builtins()
+        if advice := explain(error, filename, code, namespace):
+            _output.write("explain", advice + "\n")
         return {"ok": False, "error": type(error).__name__}
     finally:
         _end()
@@ -148,7 +189,15 @@ def check_exercise(code, check, setup, run_id, filename):
     """Run an attempt in a fresh namespace, then the checks; return the verdict."""
     _begin(run_id)
     try:
-        return run_exercise(code, check, setup, write_out=stdout.write, write_err=stderr.write, filename=filename)
+        return run_exercise(
+            code,
+            check,
+            setup,
+            write_out=stdout.write,
+            write_err=stderr.write,
+            write_advice=lambda text: _output.write("explain", text),
+            filename=filename,
+        )
     except KeyboardInterrupt:
         return {
             "passed": False,

@@ -6,6 +6,7 @@ namespace, and Stop always ends the worker (MicroPython has no interrupt
 buffer; a fresh one starts in a fraction of a second).
 """
 
+import io
 import json
 import sys
 
@@ -24,19 +25,13 @@ def _post(stream, text):
     if _sent >= MAX_CHARS_PER_RUN or not text:
         return
     _sent += len(text)
-    xworker.postMessage(json.dumps({"run": _run_id, "stream": stream, "text": text}))
+    xworker.postMessage(json.dumps({"run": _run_id, "chunks": [[stream, text]]}))
 
 
-class _Writer:
-    def __init__(self, stream):
-        self.stream = stream
-
-    def write(self, text):
-        _post(self.stream, str(text))
-        return len(text)
-
-
-_stderr = _Writer("stderr")
+def _post_exception(error):
+    buffer = io.StringIO()  # print_exception needs a native stream, not any object with write()
+    sys.print_exception(error, buffer)
+    _post("stderr", buffer.getvalue())
 
 
 def _print(*args, sep=" ", end="\n", file=None):
@@ -81,7 +76,7 @@ def run_cell(code, run_id, filename):
     except SystemExit as error:
         return {"ok": False, "exit": error.args[0] if error.args else 0}
     except BaseException as error:
-        sys.print_exception(error, _stderr)
+        _post_exception(error)
         return {"ok": False, "error": type(error).__name__}
 
 
@@ -100,7 +95,7 @@ def check_exercise(code, check, setup, run_id, filename):
             exec(setup, learner)
         exec(code, learner)
     except BaseException as error:
-        sys.print_exception(error, _stderr)
+        _post_exception(error)
         return {
             "passed": False,
             "message": "Your code raised " + type(error).__name__ + "; read the error below, fix it and check again.",
