@@ -8,11 +8,13 @@ logs a console error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from pyground.browser import launch_options
 from pyground.builder import BuildConfig, build
@@ -78,8 +80,8 @@ class PageGuard:
         ]
 
 
-@pytest.fixture
-def guard(page) -> Iterator[PageGuard]:
+def install_guard(page) -> PageGuard:
+    """Block and record requests that leave the local server; record console errors."""
     guard = PageGuard()
 
     def route(route):
@@ -90,23 +92,50 @@ def guard(page) -> Iterator[PageGuard]:
             guard.foreign_requests.append(url)
             route.abort()
 
-    page.route("**/*", route)
+    page.context.route("**/*", route)
     page.on("console", lambda message: message.type == "error" and guard.console_errors.append(message.text))
     page.on("pageerror", lambda error: guard.console_errors.append(f"uncaught: {error}"))
+    return guard
+
+
+@pytest.fixture
+def guard(page) -> Iterator[PageGuard]:
+    guard = install_guard(page)
     yield guard
     assert not guard.problems(), "\n".join(guard.problems())
 
 
+def wait_until_ready(page) -> None:
+    """Wait for Python; survives the one reload a first visit makes to become isolated."""
+    expect(page.locator("html")).to_have_attribute("data-runtime", re.compile("ready|error"), timeout=60_000)
+    assert page.locator("html").get_attribute("data-runtime") == "ready", page.inner_text("[data-runtime-status]")
+
+
 @pytest.fixture
 def lesson_page(page, guard):
-    """Open a page and wait until its Python runtime is ready."""
+    """Open a lesson as a first-time visitor (the service worker makes the page isolated)."""
 
     def open_lesson(url: str):
         page.goto(url)
-        page.wait_for_function("['ready', 'error'].includes(document.documentElement.dataset.runtime)", timeout=60_000)
-        assert page.evaluate("document.documentElement.dataset.runtime") == "ready", page.inner_text(
-            "[data-runtime-status]"
-        )
+        wait_until_ready(page)
         return page
 
     return open_lesson
+
+
+@pytest.fixture
+def unisolated_page(browser) -> Iterator:
+    """A page where service workers are unavailable, so nothing makes it cross-origin isolated."""
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    guard = install_guard(page)
+
+    def open_lesson(url: str):
+        page.goto(url)
+        wait_until_ready(page)
+        assert page.evaluate("crossOriginIsolated") is False
+        return page
+
+    yield open_lesson
+    context.close()
+    assert not guard.problems(), "\n".join(guard.problems())
