@@ -1,11 +1,13 @@
 // Behaviour of the blocks the templates render: run cells and exercises.
 // The markup (buttons, output areas, data-state) comes from the templates;
-// this module only wires it to the runtime.
+// this module wires it to the runtime and to the learner's saved progress.
+// Each block's data-saved says whether its code is "saved" or "pending".
 import { createEditor } from "./editor.js";
 import { OutputView } from "./output.js";
 import { RunStopped } from "./runtime.js";
 
 const CHECK_TIME_LIMIT = 10; // seconds; a check that runs longer is stopped
+const SAVE_DELAY_MS = 400; // code is saved this long after the last keystroke
 
 const RESTART_NOTE = {
   stopped: "Stopped. Python was restarted to stop it, so variables from earlier cells are gone: run those cells again.",
@@ -16,14 +18,18 @@ const RESTART_NOTE = {
 };
 
 class Block {
-  constructor(section, runtime) {
+  /** `context`: {runtime, progress, lesson, rules} shared by every block on the page. */
+  constructor(section, context) {
     this.section = section;
-    this.runtime = runtime;
+    this.runtime = context.runtime;
+    this.progress = context.progress;
+    this.lesson = context.lesson;
+    this.id = section.dataset.cell ?? section.dataset.exercise;
     this.output = new OutputView(section.querySelector("[data-output]"));
     this.original = section.querySelector("[data-source]").value;
     this.editorReady = createEditor(section.querySelector("[data-editor]"), {
       onRun: () => this.run(),
-      onChange: () => this.section.dispatchEvent(new CustomEvent("code-change", { bubbles: true })),
+      onChange: () => this.codeChanged(),
     }).then((editor) => (this.editor = editor));
     this.runButton = section.querySelector("[data-action=run], [data-action=check]");
     this.runButton.disabled = false; // runs queue until Python is ready
@@ -42,6 +48,30 @@ class Block {
   resetCode() {
     this.editor?.setCode(this.original);
     this.editor?.focus();
+  }
+
+  codeChanged() {
+    if (this.applying) return; // code we put in the editor ourselves is already saved
+    this.section.dataset.saved = "pending";
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.save(), SAVE_DELAY_MS);
+  }
+
+  /** Save the code now if it changed (also called when the page is hidden or closed). */
+  async save() {
+    if (this.section.dataset.saved !== "pending") return;
+    clearTimeout(this.saveTimer);
+    await this.progress.saveCode(this.lesson, this.id, this.code);
+    if (!this.saveTimer || this.section.dataset.saved === "pending") this.section.dataset.saved = "saved";
+  }
+
+  /** Show a saved record: the learner's code (from this visit, another tab or an import). */
+  async restore(record) {
+    await this.editorReady;
+    if (record?.code === undefined || record.code === this.code || this.section.dataset.saved === "pending") return;
+    this.applying = true;
+    this.editor.setCode(record.code);
+    this.applying = false;
   }
 
   addButton(label, action, onClick) {
@@ -123,8 +153,8 @@ class Block {
 }
 
 export class RunCell extends Block {
-  constructor(section, runtime) {
-    super(section, runtime);
+  constructor(section, context) {
+    super(section, context);
     this.filename = `<cell ${section.dataset.cell.replace(/^cell-/, "")}>`;
   }
 
@@ -146,16 +176,37 @@ export class RunCell extends Block {
 }
 
 export class ExerciseCell extends Block {
-  constructor(section, runtime) {
-    super(section, runtime);
+  constructor(section, context) {
+    super(section, context);
     this.data = JSON.parse(section.querySelector("[data-exercise-data]").textContent);
     this.feedback = section.querySelector("[data-feedback]");
     this.stateLabel = section.querySelector("[data-exercise-state]");
-    this.attempts = 0;
     this.hintButton = section.querySelector("[data-action=hint]");
     this.hintButton?.addEventListener("click", () => this.showHint());
     this.solutionButton = section.querySelector("[data-action=solution]");
     this.solutionButton.addEventListener("click", () => this.showSolution());
+    // Assignments may switch hints or the solution off; the page only reads the rule.
+    if (context.rules?.hints === false && this.hintButton) this.hintButton.hidden = true;
+    if (context.rules?.solution === false) this.solutionButton.hidden = true;
+  }
+
+  get record() {
+    return this.progress.get(this.lesson, this.id) ?? {};
+  }
+
+  async restore(record) {
+    await super.restore(record);
+    if (!record) return;
+    if (record.attempts) this.showState(record.passed ? "passed" : "failed", record.attempts);
+    while (this.hintsShown < (record.hints ?? 0) && this.revealNextHint());
+    if (record.solution) this.revealSolution();
+  }
+
+  showState(state, attempts, passedBefore = false) {
+    this.state = state;
+    const count = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
+    const label = state === "passed" ? "passed" : passedBefore ? "not passed this time (passed before)" : "not passed yet";
+    this.stateLabel.textContent = `${label} · ${count}`;
   }
 
   async run() {
@@ -169,26 +220,33 @@ export class ExerciseCell extends Block {
       return;
     }
     if (!verdict) return;
-    this.attempts += 1;
-    this.state = verdict.passed ? "passed" : "failed";
+    const attempts = (this.record.attempts ?? 0) + 1;
+    const passed = Boolean(verdict.passed);
+    // The page shows this attempt's result; the saved record keeps any earlier pass.
+    this.showState(passed ? "passed" : "failed", attempts, this.record.passed);
     this.feedback.textContent = verdict.stopped ? "Stopped before the checks finished." : verdict.message;
-    const attempts = `${this.attempts} attempt${this.attempts === 1 ? "" : "s"}`;
-    this.stateLabel.textContent = `${verdict.passed ? "passed" : "not passed yet"} · ${attempts}`;
+    await this.save();
+    await this.progress.update(this.lesson, this.id, { attempts, passed: passed || this.record.passed, ...(passed && { passedAt: Date.now() }) });
+  }
+
+  get hintsShown() {
+    return this.section.querySelectorAll("[data-hint]:not([hidden])").length;
   }
 
   showHint() {
-    const hidden = this.section.querySelectorAll("[data-hint][hidden]");
-    if (!hidden.length) return;
-    hidden[0].hidden = false;
+    if (this.revealNextHint()) this.progress.update(this.lesson, this.id, { hints: this.hintsShown });
+  }
+
+  /** Reveal the next hint; false when all are shown. */
+  revealNextHint() {
+    const next = this.section.querySelector("[data-hint][hidden]");
+    if (!next) return false;
+    next.hidden = false;
     const total = this.section.querySelectorAll("[data-hint]").length;
-    const shown = total - hidden.length + 1;
     const count = this.hintButton.querySelector("[data-hint-count]");
-    if (shown === total) {
-      count.textContent = `(${total} of ${total})`;
-      this.hintButton.disabled = true;
-    } else {
-      count.textContent = `(${shown + 1} of ${total})`;
-    }
+    count.textContent = `(${Math.min(this.hintsShown + 1, total)} of ${total})`;
+    this.hintButton.disabled = this.hintsShown === total;
+    return true;
   }
 
   showSolution() {
@@ -198,6 +256,11 @@ export class ExerciseCell extends Block {
       this.solutionButton.textContent = "Really show the solution?";
       return;
     }
+    this.revealSolution();
+    this.progress.update(this.lesson, this.id, { solution: true });
+  }
+
+  revealSolution() {
     const box = this.section.querySelector("[data-solution]");
     const pre = document.createElement("pre");
     pre.className = "listing";

@@ -2,6 +2,7 @@
 // and keep the status line honest about what the interpreter is doing.
 import { ExerciseCell, RunCell } from "./cell.js";
 import { ensureIsolation } from "./isolation.js";
+import { openProgress, PAGE } from "./progress.js";
 import { Runtime } from "./runtime.js";
 
 // Before Python starts: on a first visit the page reloads once to become isolated.
@@ -11,8 +12,22 @@ const runtime = new Runtime({ interpreter: config.interpreter, packages: config.
 const name = config.interpreter === "micropython" ? "MicroPython" : "Python";
 const status = document.querySelector("[data-runtime-status]");
 
-const cells = [...document.querySelectorAll("[data-block=run]")].map((section) => new RunCell(section, runtime));
-document.querySelectorAll("[data-block=exercise]").forEach((section) => new ExerciseCell(section, runtime));
+const progress = await openProgress();
+const context = { runtime, progress, lesson: config.lesson, rules: {} };
+const cells = [...document.querySelectorAll("[data-block=run]")].map((section) => new RunCell(section, context));
+const exercises = [...document.querySelectorAll("[data-block=exercise]")].map((section) => new ExerciseCell(section, context));
+const blocks = new Map([...cells, ...exercises].map((block) => [block.id, block]));
+
+// Saved work comes back; changes from another tab or an import show up as they happen.
+for (const block of blocks.values()) block.restore(progress.get(config.lesson, block.id));
+progress.addEventListener("change", ({ detail: record }) => {
+  if (record.lesson === config.lesson) blocks.get(record.block)?.restore(record);
+});
+progress.update(config.lesson, PAGE, { visitedAt: Date.now() });
+// Keystrokes are saved after a short pause; leaving the page saves at once.
+const saveAll = () => blocks.forEach((block) => block.save());
+addEventListener("pagehide", saveAll);
+document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && saveAll());
 
 const bar = document.querySelector(".runtime-bar");
 const runAll = toolbarButton("Run all", "run-all", async () => {

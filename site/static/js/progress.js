@@ -2,6 +2,7 @@
 //
 // One record per block (run cell or exercise), keyed "lessonId/blockId":
 //   {schema, lesson, block, code, codeAt, attempts, passed, passedAt, hints, solution, updatedAt}
+// plus one per visited lesson (block PAGE) with visitedAt.
 // Stored in IndexedDB, else localStorage, else memory (with a visible warning).
 // Every name is prefixed with the site's path: all project sites on one
 // github.io origin share storage. Writes merge with what is stored (a pass is
@@ -10,6 +11,7 @@
 import { SITE_ROOT, siteKey } from "./site-path.js";
 
 export const SCHEMA = 1;
+export const PAGE = "_page";
 const DB_NAME = siteKey("progress");
 const STORE = "records";
 const EXPORT_FORMAT = "pyground-progress";
@@ -31,6 +33,7 @@ export function merge(a, b) {
     passedAt: a.passedAt && b.passedAt ? Math.min(a.passedAt, b.passedAt) : (a.passedAt ?? b.passedAt),
     hints: Math.max(a.hints ?? 0, b.hints ?? 0),
     solution: Boolean(a.solution || b.solution),
+    visitedAt: Math.max(a.visitedAt ?? 0, b.visitedAt ?? 0),
     updatedAt: Math.max(a.updatedAt ?? 0, b.updatedAt ?? 0),
   };
 }
@@ -50,6 +53,7 @@ export function normalise(value) {
     passedAt: Number(value.passedAt) || undefined,
     hints: Math.max(0, Number(value.hints) || 0),
     solution: value.solution === true,
+    visitedAt: Number(value.visitedAt) || 0,
     updatedAt: Number(value.updatedAt) || 0,
   };
   return record;
@@ -228,6 +232,7 @@ export class Progress extends EventTarget {
       const stored = await this.backend.update(key, (current) => merge(current, local));
       this.records.set(key, stored);
       this.channel?.postMessage({ key, record: stored });
+      this.dispatchEvent(new CustomEvent("saved", { detail: stored }));
       this.askToPersist();
       return stored;
     } catch (error) {

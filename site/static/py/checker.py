@@ -52,7 +52,7 @@ class _Capture:
 def remember_builtins():
     """Take the builtins as they are now (after the host added its own, like input) as the ones to restore."""
     global _builtins_snapshot
-    _builtins_snapshot = _dict(builtins.__dict__)
+    _builtins_snapshot = _PRISTINE["_builtins_snapshot"] = _dict(builtins.__dict__)
 
 
 def restore_builtins():
@@ -83,6 +83,7 @@ def run_exercise(code, check, setup="", write_out=None, write_err=None, write_ad
     browser streams it to the page); it is captured for the checks either way.
     write_advice receives a plain-language explanation when the code raises.
     """
+    pristine, module = _PRISTINE, _MODULE  # looked up before learner code can patch this module
     out, err = _Capture(write_out), _Capture(write_err)
     saved = sys.stdout, sys.stderr
     namespace = {"__name__": "__main__", "__builtins__": builtins}
@@ -110,15 +111,16 @@ def run_exercise(code, check, setup="", write_out=None, write_err=None, write_ad
                 False, f"Your code raised {name}; read the error below, fix it and check again.", out.getvalue(), text
             )
         finally:
+            module.update(pristine)  # undo `import checker; checker._verdict = ...`
             sys.stdout, sys.stderr = saved
             restore_builtins()
-        return _run_checks(check, namespace, out.getvalue())
+        return _run_checks(check, namespace, out.getvalue(), filename, err)
     finally:
         sys.stdout, sys.stderr = saved
         restore_builtins()
 
 
-def _run_checks(check, namespace, output):
+def _run_checks(check, namespace, output, filename, err):
     check_namespace = _dict(namespace)
     check_namespace["output"] = output
     check_namespace["__builtins__"] = builtins
@@ -127,12 +129,16 @@ def _run_checks(check, namespace, output):
     except _AssertionError as error:
         message = _str(error) or "A check failed (it gave no message)."
         return _verdict(False, message, output)
-    except NameError as error:
-        name = getattr(error, "name", None)
-        message = (
-            f"Your code does not define `{name}`; the checks need it." if name else f"A check could not run: {error}"
-        )
-        return _verdict(False, message, output)
     except _BaseException as error:
-        return _verdict(False, f"Calling your code from the checks raised {type(error).__name__}: {error}", output)
+        frames = traceback.extract_tb(error.__traceback__)
+        if isinstance(error, NameError) and frames and frames[-1].filename == "<check>":
+            return _verdict(False, f"Your code does not define `{error.name}`; the checks need it.", output)
+        text = format_learner_traceback(error, filename)
+        err.write(text)
+        message = f"Calling your code from the checks raised {type(error).__name__}: {error}"
+        return _verdict(False, message, output, text)
     return _verdict(True, "All checks passed.", output)
+
+
+_MODULE = globals()
+_PRISTINE = _dict(_MODULE)
