@@ -3,7 +3,7 @@
 
     python build.py build [--out DIR] [--strict]   build the static site
     python build.py serve [--port N]               build, serve on 127.0.0.1, rebuild on change
-    python build.py check                          validate every lesson
+    python build.py check [--cpython-only]         verify every lesson in CPython, then in Pyodide
     python build.py new TRACK SLUG --title TEXT    start a lesson from a template
 
 Thin on purpose: it parses arguments and calls the engine in `pyground/`.
@@ -46,12 +46,19 @@ def main(argv: list[str] | None = None) -> int:
     check_cmd = commands.add_parser(
         "check",
         help="validate every lesson and verify its exercises",
-        description="Validate every lesson, then run each exercise's solution (must pass), starter (must fail) and every run cell, reporting problems as path:line.",
+        description="Validate every lesson, then run each exercise's solution (must pass), starter (must fail) and every run cell, "
+        "first in CPython, then in the Pyodide and MicroPython the site ships (headless Chromium, 20 s per lesson), "
+        "reporting problems as path:line.",
     )
     check_cmd.add_argument(
         "--lessons", type=Path, default=BuildConfig.lessons, help="lessons folder (default lessons/)"
     )
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check_cmd.add_argument(
+        "--cpython-only",
+        action="store_true",
+        help="skip the browser check (Pyodide and MicroPython in headless Chromium): quicker for local runs; CI runs both",
+    )
 
     new_cmd = commands.add_parser(
         "new",
@@ -129,18 +136,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from pyground.runtime import wheel
     from pyground.verify import verify_course
+    from pyground.verify_browser import BrowserUnavailable, runtimes_checked, verify_course_in_pyodide
 
+    started = time.perf_counter()
     config = replace(BuildConfig(), lessons=args.lessons.resolve(), strict=args.strict)
     pins = load_pins(config.pyproject)
     course, warnings = load_and_validate(config, pins)
     for warning in warnings:
         print(warning, file=sys.stderr)
     problems = verify_course(course, config.lessons.parent, {pin.name: wheel(pin) for pin in pins.wheels})
+    if not args.cpython_only:
+        try:
+            problems += verify_course_in_pyodide(course, config.lessons.parent, pins)
+        except BrowserUnavailable as error:
+            print(f"error: {error}", file=sys.stderr)
+            if problems:
+                raise BuildError(problems) from None
+            return 1
     if problems:
         raise BuildError(problems)
     exercises = sum(len(lesson.exercises) for lesson in course.lessons)
     print(
-        f"ok: {len(course.lessons)} lessons, {exercises} exercises; every solution passes, every starter fails, every cell runs (CPython)"
+        f"ok: {len(course.lessons)} lessons, {exercises} exercises; every solution passes, every starter fails, "
+        f"every cell runs: {runtimes_checked(course, pins, in_browser=not args.cpython_only)}; "
+        f"{time.perf_counter() - started:.1f} s"
     )
     return 0
 

@@ -1,18 +1,21 @@
-"""Verify exercises and cells in the real runtimes the site ships, in headless Chromium.
+"""Verify exercises and cells in the runtimes the site ships, in headless Chromium.
 
-The CPython check (verify.py) is fast; this one runs the same cases where
-learners run them: the vendored Pyodide (with the lesson's packages, through
-the site's checker.py) and, for `interpreter: micropython` lessons, the
-vendored MicroPython (through the site's runner_mp.py). The runtime and a
-small harness (harness/) are served from 127.0.0.1; every other request is
-blocked and reported. Each lesson runs in a fresh interpreter in its own Web
-Worker with a time limit, so an endless loop is reported at its line instead
-of hanging the check.
+verify.py checks the Pyodide lessons quickly in CPython; this checks them where
+learners run them: the vendored Pyodide (with the lesson's packages) and, for
+`interpreter: micropython` lessons, the vendored MicroPython, each through the
+site's own runner (site/static/py/runner.py, runner_mp.py) and checker.py.
+The same rules: every solution passes its checks, every starter fails them,
+run cells run in order in one namespace without raising unless marked `fails`.
+
+The runtime is vendored into a temporary folder beside a small harness
+(harness/verify.html, verify_worker.mjs) and served on 127.0.0.1; any other
+request is blocked and reported, and so is any console error. Each lesson runs
+in a fresh interpreter in its own Web Worker with a time limit, so an endless
+loop is reported at its line and the check goes on with the next lesson.
 """
 
 from __future__ import annotations
 
-import ast
 import os
 import shutil
 import tempfile
@@ -27,15 +30,16 @@ from .serve import serving
 from .verify import CHECKER, _display
 
 HARNESS = Path(__file__).resolve().parent / "harness"
-HARNESS_FILES = ("verify.html", "verify_worker.mjs", "verify_pyodide.py")
-STATIC_PY = CHECKER.parent  # site/static/py: checker.py, runner.py, runner_mp.py
+HARNESS_FILES = ("verify.html", "verify_worker.mjs")
+STATIC_PY = CHECKER.parent  # site/static/py: the runners and the modules they import
+RUNNERS = {"pyodide": "runner.py", "micropython": "runner_mp.py"}
+RUNTIME_NAMES = {"pyodide": "Pyodide", "micropython": "MicroPython"}
 TIME_LIMIT = 20.0  # seconds per lesson, from its interpreter being up to its last cell
 LOAD_LIMIT = 60.0  # seconds for an interpreter to start
-RUNTIME_NAMES = {"pyodide": "Pyodide", "micropython": "MicroPython"}
 
 
 class BrowserUnavailable(Exception):
-    """Playwright or Chromium is missing: the browser check cannot run at all."""
+    """Playwright or Chromium is missing, so the browser check cannot run at all."""
 
 
 @dataclass
@@ -43,6 +47,7 @@ class _Session:
     results: list[dict] = field(default_factory=list)
     foreign_requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    crash: str | None = None
 
 
 def verify_course_in_pyodide(
@@ -54,80 +59,71 @@ def verify_course_in_pyodide(
     static_py: Path = STATIC_PY,
     parallel: int | None = None,
 ) -> list[Problem]:
-    """Every problem found running `course` in the shipped Pyodide (and MicroPython)."""
+    """Every problem found running `course` in the shipped Pyodide and MicroPython.
+
+    `root` is the folder paths are shown relative to; `parallel` is how many
+    lessons run at once (default: one per CPU, at most 4).
+    """
     lessons = list(course.lessons)
     if not lessons:
         return []
-    recursion_limit = _runner_recursion_limit(static_py / "runner.py")
-    jobs = [_job(lesson, recursion_limit) for lesson in lessons]
+    modules = sorted(p.name for p in static_py.glob("*.py") if p.name not in RUNNERS.values())
+    jobs = [_job(lesson, modules) for lesson in lessons]
     parallel = parallel or max(1, min(4, os.cpu_count() or 1, len(jobs)))
     with tempfile.TemporaryDirectory(prefix="pyground-check-") as folder:
         _stage(Path(folder), pins, static_py)
-        # Own thread: Playwright's sync API refuses to run inside a running asyncio loop
-        # (pytest-playwright's, an IDE's), and a fresh thread never has one.
+        # A thread of its own: Playwright's sync API refuses to start inside a running
+        # asyncio loop (pytest-playwright's, a notebook's), and a new thread has none.
         with ThreadPoolExecutor(1) as pool:
             session = pool.submit(_run_in_chromium, Path(folder), jobs, parallel, time_limit).result()
+    course_file = _display(lessons[0].path.parent.parent / "course.yml", root)
+    if session.crash:
+        return [Problem(course_file, 1, f"the browser check stopped: {session.crash} (Pyodide)")]
     problems = []
     for lesson, result in zip(lessons, session.results, strict=True):
         problems += _lesson_problems(lesson, result, root, time_limit)
-    where = _display(lessons[0].path.parent.parent / "course.yml", root)
     problems += [
-        Problem(where, 1, f"a lesson check requested {url}, outside 127.0.0.1; it was blocked (Pyodide)")
-        for url in dict.fromkeys(session.foreign_requests)
+        Problem(course_file, 1, f"a lesson requested {url}, outside 127.0.0.1; it was blocked (Pyodide)")
+        for url in sorted(set(session.foreign_requests))
     ]
     problems += [
-        Problem(where, 1, f"the browser logged an error while checking lessons: {text} (Pyodide)")
-        for text in dict.fromkeys(session.console_errors)
+        Problem(course_file, 1, f"the browser logged an error while checking lessons: {text} (Pyodide)")
+        for text in dict.fromkeys(line for e in session.console_errors for line in e.strip().splitlines()[:1])
     ]
     return problems
 
 
-def _job(lesson: Lesson, recursion_limit: int | None) -> dict:
+def _job(lesson: Lesson, modules: list[str]) -> dict:
+    """What the harness runs: the same cases as verify.py, solution then starter per exercise."""
     cases = []
     for exercise in lesson.exercises:
         for code in (exercise.solution or "", exercise.starter):
             cases.append({"code": code, "check": exercise.check_code, "setup": exercise.setup})
     return {
         "interpreter": lesson.interpreter,
+        "runner": RUNNERS[lesson.interpreter],
+        "files": modules,
         "packages": list(lesson.packages),
         "exercises": cases,
         "cells": [cell.code for cell in lesson.run_cells],
-        "recursion_limit": recursion_limit,
     }
 
 
-def _runner_recursion_limit(runner: Path) -> int | None:
-    """The site's runner lowers the recursion limit; check with the same one."""
-    try:
-        tree = ast.parse(runner.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError):
-        return None
-    for node in tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == "RECURSION_LIMIT" for t in node.targets)
-            and isinstance(node.value, ast.Constant)
-            and isinstance(node.value.value, int)
-        ):
-            return node.value.value
-    return None
-
-
 def _stage(folder: Path, pins: Pins, static_py: Path) -> None:
-    """The served folder: runtime/ as the site ships it, the harness, the site's Python."""
+    """The served folder: runtime/ as the site ships it, the harness, the site's Python files."""
     vendor(pins, folder)
     for name in HARNESS_FILES:
         shutil.copyfile(HARNESS / name, folder / name)
-    for name in ("checker.py", "runner_mp.py"):
-        shutil.copyfile(static_py / name, folder / name)
+    for path in static_py.glob("*.py"):
+        shutil.copyfile(path, folder / path.name)
 
 
 def _run_in_chromium(folder: Path, jobs: list[dict], parallel: int, time_limit: float) -> _Session:
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import Error, sync_playwright
     except ImportError as error:
         raise BrowserUnavailable(
-            "the Pyodide check needs Playwright: `pip install -e '.[test]'` (or run `check --cpython-only`)"
+            "the browser check needs Playwright: `pip install -e '.[test]'` (or skip it with `check --cpython-only`)"
         ) from error
     from .browser import launch_options
 
@@ -135,10 +131,10 @@ def _run_in_chromium(folder: Path, jobs: list[dict], parallel: int, time_limit: 
     with serving(folder) as base, sync_playwright() as playwright:
         try:
             browser = playwright.chromium.launch(**launch_options(playwright))
-        except Exception as error:  # no Chromium, or one that does not start
+        except (Error, RuntimeError) as error:  # no Chromium, or one that does not start
+            reason = str(error).strip().splitlines()[0]
             raise BrowserUnavailable(
-                f"the Pyodide check could not start Chromium: {error}".splitlines()[0]
-                + " (install one with `playwright install chromium` or `apt-get install chromium`)"
+                f"the browser check could not start Chromium: {reason} (or skip it with `check --cpython-only`)"
             ) from error
         try:
             context = browser.new_context()
@@ -151,73 +147,94 @@ def _run_in_chromium(folder: Path, jobs: list[dict], parallel: int, time_limit: 
                     session.foreign_requests.append(url)
                     route.abort()
 
-            context.route("**/*", route)
+            context.route("**/*", route)  # also sees the workers' requests
             context.on("console", lambda m: m.type == "error" and session.console_errors.append(m.text))
             page = context.new_page()
             page.on("pageerror", lambda error: session.console_errors.append(f"uncaught: {error}"))
             page.goto(base + "verify.html")
             page.wait_for_function("document.documentElement.dataset.ready === 'true'")
-            options = {"parallel": parallel, "timeoutMs": time_limit * 1000, "loadTimeoutMs": LOAD_LIMIT * 1000}
-            session.results = page.evaluate("([jobs, options]) => verifyAll(jobs, options)", [jobs, options])
+            limits = {"parallel": parallel, "timeoutMs": time_limit * 1000, "loadTimeoutMs": LOAD_LIMIT * 1000}
+            session.results = page.evaluate("([jobs, limits]) => verifyAll(jobs, limits)", [jobs, limits])
+        except Error as error:  # the page or the browser crashed
+            session.crash = str(error).strip().splitlines()[0]
         finally:
             browser.close()
     return session
 
 
 def _lesson_problems(lesson: Lesson, result: dict, root: Path, time_limit: float) -> list[Problem]:
+    """The problems in one lesson's result, worded as verify.py words them, plus the runtime."""
     where = _display(lesson.path, root)
     runtime = RUNTIME_NAMES[lesson.interpreter]
     if "timeout" in result:
-        return [_timeout_problem(lesson, where, result["timeout"], runtime, time_limit)]
+        return [_timeout_problem(lesson, where, result, runtime, time_limit)]
     if "error" in result:
-        return [Problem(where, 1, f"the check could not run this lesson: {result['error']} ({runtime})")]
+        line, what = _step(lesson, result.get("step"))
+        error = [text for text in result["error"].splitlines() if text.strip()] or ["no message"]
+        return [Problem(where, line, f"the check could not run {what}: {error[-1].strip()} ({runtime})")]
     problems = []
     for index, verdict in enumerate(result["exercises"]):
         exercise = lesson.exercises[index // 2]
         if index % 2 == 0 and not verdict["passed"]:
-            detail = f"{verdict['message']} {verdict['error'] or ''}".strip()
-            problems.append(
-                Problem(
-                    where, exercise.line, f"the solution of '{exercise.id}' fails its checks: {detail} ({runtime})"
-                )
-            )
+            detail = f"{verdict['message']} {verdict.get('error') or ''}".strip()
+            message = f"the solution of '{exercise.id}' fails its checks: {detail} ({runtime})"
+            problems.append(Problem(where, exercise.line, message))
         if index % 2 == 1 and verdict["passed"]:
-            problems.append(
-                Problem(
-                    where,
-                    exercise.line,
-                    f"the starter code of '{exercise.id}' already passes its checks; make a check that it fails ({runtime})",
-                )
+            message = (
+                f"the starter code of '{exercise.id}' already passes its checks; make a check that it fails ({runtime})"
             )
+            problems.append(Problem(where, exercise.line, message))
     for cell, error in zip(lesson.run_cells, result["cells"], strict=True):
         if error and not cell.expect_error:
-            problems.append(
-                Problem(where, cell.line, f"this cell raises {error}; fix it or mark it ```python run fails ({runtime})")
-            )
+            message = f"this cell raises {error}; fix it or mark it ```python run fails ({runtime})"
+            problems.append(Problem(where, cell.line, message))
         if not error and cell.expect_error:
-            problems.append(Problem(where, cell.line, f"this cell is marked `fails` but runs without error ({runtime})"))
+            problems.append(
+                Problem(where, cell.line, f"this cell is marked `fails` but runs without error ({runtime})")
+            )
+    for logged in result.get("consoleErrors", []):
+        line, what = _step(lesson, logged["step"])
+        text = logged["text"].strip().splitlines()[0] if logged["text"].strip() else "(no text)"
+        problems.append(Problem(where, line, f"{what} logged a console error: {text} ({runtime})"))
     return problems
 
 
-def _timeout_problem(lesson: Lesson, where: str, timeout: dict, runtime: str, time_limit: float) -> Problem:
-    if timeout["stage"] == "load":
-        return Problem(where, 1, f"{runtime} did not start within {LOAD_LIMIT:.0f} s ({runtime})")
-    step = timeout["step"]
-    limit = f"{time_limit:g} s"
-    if step is None:
-        what = f"loading the packages {', '.join(lesson.packages)}" if lesson.packages else "starting the lesson"
-        return Problem(where, 1, f"{what} took over {limit} ({runtime})")
-    if step["kind"] == "cell":
-        cell = lesson.run_cells[step["index"]]
-        return Problem(
-            where,
-            cell.line,
-            f"this cell did not finish within {limit} (the lesson's time limit); look for an endless loop ({runtime})",
-        )
-    exercise = lesson.exercises[step["index"] // 2]
-    role = "solution" if step["index"] % 2 == 0 else "starter code"
+def _timeout_problem(lesson: Lesson, where: str, result: dict, runtime: str, time_limit: float) -> Problem:
+    if result["timeout"] == "load":
+        return Problem(where, 1, f"{runtime} did not start within {LOAD_LIMIT:g} s ({runtime})")
+    line, what = _step(lesson, result["step"])
+    if result["step"] is None:
+        what = f"loading the packages {', '.join(lesson.packages)}" if lesson.packages else "preparing the lesson"
     return Problem(
         where,
-        exercise.line,
-        f"the {role} of '{exercise.id}' did not finish within {limit} (the lesson's time limit); look for an endless loop ({runtime})",
+        line,
+        f"{what} did not finish within {time_limit:g} s (the lesson's time limit); look for an endless loop ({runtime})",
     )
+
+
+def _step(lesson: Lesson, step: dict | None) -> tuple[int, str]:
+    """The line of the case that was running, and how to name it."""
+    if step is None:
+        return 1, "this lesson"
+    if step["kind"] == "cell":
+        return lesson.run_cells[step["index"]].line, "this cell"
+    exercise = lesson.exercises[step["index"] // 2]
+    role = "solution" if step["index"] % 2 == 0 else "starter code"
+    return exercise.line, f"the {role} of '{exercise.id}'"
+
+
+def runtimes_checked(course: Course, pins: Pins, *, in_browser: bool) -> str:
+    """Which lessons `check` ran in which runtime, for its last line."""
+    pyodide = sum(1 for lesson in course.lessons if lesson.interpreter == "pyodide")
+    micropython = len(course.lessons) - pyodide
+    if not in_browser:
+        skipped = f"; {_lessons(micropython)} in MicroPython not run (--cpython-only)" if micropython else ""
+        return f"{_lessons(pyodide)} in CPython only{skipped}"
+    text = f"{_lessons(pyodide)} in CPython and Pyodide {pins.npm_pin('pyodide').version}"
+    if micropython:
+        text += f", {_lessons(micropython)} in MicroPython {pins.npm_pin('micropython').version}"
+    return text + ", in headless Chromium"
+
+
+def _lessons(count: int) -> str:
+    return f"{count} lesson" if count == 1 else f"{count} lessons"

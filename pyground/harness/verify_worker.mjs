@@ -1,25 +1,52 @@
 // One lesson's check, in a fresh interpreter: the page starts one of these
-// module workers per lesson and ends it afterwards (or when time runs out).
+// module workers per lesson and ends it afterwards (or when its time runs out).
 //
-// Message protocol (worker -> page):
-//   {type: "loaded"}                       the interpreter is up; the lesson's time starts now
-//   {type: "step", kind, index}            exercise case `index` / run cell `index` starts
-//   {type: "done", result}                 {exercises: [verdict...], cells: [null | "Error: text"...]}
-//   {type: "failed", message}              the harness itself could not run the lesson
+// The lesson runs through the site's own runner (runner.py for Pyodide,
+// runner_mp.py for MicroPython) and, through it, the site's checker.py: the
+// code a learner's page runs. The two PyScript modules the runners import are
+// replaced by small stand-ins that collect what the runner sends to the page.
 //
-// Everything is loaded from this server: the vendored runtime under runtime/,
-// checker.py (Pyodide) or runner_mp.py (MicroPython) beside this file.
+// Page -> worker: {job, snapshot} checks a lesson; {makeSnapshot: true} starts
+// Pyodide once and answers with a memory snapshot of the fresh interpreter,
+// which later workers restore much faster than a cold start.
+//
+// Worker -> page:
+//   {type: "snapshot", snapshot}   the snapshot (a Uint8Array), or null if it could not be made
+//   {type: "loaded"}               the interpreter is up; the lesson's time starts now
+//   {type: "step", kind, index}    exercise case `index` / run cell `index` starts
+//   {type: "done", result}         {exercises: [verdict...], cells: [null | "ErrorName: text"...],
+//                                  consoleErrors: [{text, step}...]}
+//   {type: "failed", message}      the lesson could not be checked at all
+//
+// Everything comes from this server: the vendored runtime under runtime/, the
+// site's Python files beside this file.
 
 const HERE = new URL("./", import.meta.url);
 const PYODIDE = new URL("runtime/pyodide/", HERE).href;
 const MICROPYTHON = new URL("runtime/micropython/", HERE).href;
 
-self.addEventListener("message", async ({ data: { job } }) => {
+// Console errors (from the runtime or a lesson) belong to the lesson's result, at the case
+// that logged them, rather than in the browser's console.
+let current = null;
+const consoleErrors = [];
+console.error = (...args) => consoleErrors.push({ text: args.map(String).join(" "), step: current });
+
+const step = (kind, index) => {
+  current = { kind, index };
+  postMessage({ type: "step", kind, index });
+};
+
+self.addEventListener("message", async ({ data }) => {
+  if (data.makeSnapshot) {
+    postMessage({ type: "snapshot", snapshot: await makeSnapshot().catch(() => null) });
+    return;
+  }
   try {
-    const run = job.interpreter === "micropython" ? runMicroPython : runPyodide;
-    postMessage({ type: "done", result: await run(job) });
+    const check = data.job.interpreter === "micropython" ? checkInMicroPython : checkInPyodide;
+    const result = await check(data.job, data.snapshot);
+    postMessage({ type: "done", result: { ...result, consoleErrors } });
   } catch (error) {
-    postMessage({ type: "failed", message: String(error?.message ?? error) });
+    postMessage({ type: "failed", message: String(error?.message ?? error).trim() });
   }
 });
 
@@ -29,17 +56,61 @@ async function text(name) {
   return response.text();
 }
 
-const step = (kind, index) => postMessage({ type: "step", kind, index });
+/** Stand-ins for `polyscript.xworker` and `pyscript.sync`; keeps what the runner writes to stderr. */
+class PageStandIn {
+  constructor() {
+    this.stderr = [];
+    this.sync = {};
+    this.xworker = { postMessage: (message) => this.receive(message) };
+  }
 
-async function runPyodide(job) {
+  receive(message) {
+    const data = JSON.parse(message);
+    const chunks = data.chunks ?? [[data.stream, data.text]];
+    for (const [stream, text] of chunks) if (stream === "stderr") this.stderr.push(text);
+  }
+
+  /** Run `call` and return its result with the last line the runner wrote to stderr (the error). */
+  capture(call) {
+    this.stderr = [];
+    const result = call();
+    const lines = this.stderr.join("").split("\n").map((line) => line.trim());
+    return { result, errorLine: lines.filter(Boolean).pop() ?? null };
+  }
+}
+
+/** The site's cell outcome ({ok, error?, exit?}) as the check reports it: null or "ErrorName: text". */
+function cellError({ result, errorLine }) {
+  if (result.ok) return null;
+  if ("exit" in result) return `SystemExit: ${result.exit}`;
+  return errorLine ?? result.error ?? "an error";
+}
+
+async function startPyodide(options = {}) {
   const { loadPyodide } = await import(`${PYODIDE}pyodide.mjs`);
-  const pyodide = await loadPyodide({
+  return loadPyodide({
     indexURL: PYODIDE,
-    packageBaseUrl: PYODIDE, // also Pyodide's fallback "CDN": nothing may leave this server
+    packageBaseUrl: PYODIDE, // also where Pyodide would look for a package it lacks: never a CDN
     stdout: () => {},
     stderr: () => {},
-    stdin: () => null, // input() sees end of file, as in the CPython check
+    ...options,
   });
+}
+
+async function makeSnapshot() {
+  const pyodide = await startPyodide({ _makeSnapshot: true });
+  return pyodide.makeMemorySnapshot();
+}
+
+async function checkInPyodide(job, snapshot) {
+  let pyodide;
+  try {
+    pyodide = await startPyodide(snapshot ? { _loadSnapshot: snapshot } : {});
+  } catch (error) {
+    if (!snapshot) throw error;
+    pyodide = await startPyodide(); // the snapshot is only a speed-up
+  }
+  pyodide.setStdin({ stdin: () => null }); // end of file, not a prompt() that does not exist in a worker
   postMessage({ type: "loaded" });
   if (job.packages.length) {
     const errors = [];
@@ -49,65 +120,54 @@ async function runPyodide(job) {
     });
     if (errors.length) throw new Error(`loading ${job.packages.join(", ")} failed: ${errors.join("; ")}`);
   }
-  pyodide.FS.mkdirTree("/pyground");
-  pyodide.FS.writeFile("/pyground/checker.py", await text("checker.py"));
-  pyodide.FS.writeFile("/pyground/verify_pyodide.py", await text("verify_pyodide.py"));
-  pyodide.runPython("import sys; sys.path.insert(0, '/pyground')");
-  const verify = pyodide.pyimport("verify_pyodide");
-  verify.prepare(job.recursion_limit ?? null);
+  for (const name of job.files) pyodide.FS.writeFile(name, await text(name)); // beside the runner, as on the site
+  const page = new PageStandIn();
+  pyodide.registerJsModule("polyscript", { xworker: page.xworker });
+  pyodide.registerJsModule("pyscript", { sync: page.sync });
+  pyodide.runPython(await text(job.runner), { filename: job.runner });
+  const plain = (proxy) => {
+    const value = proxy.toJs({ dict_converter: Object.fromEntries });
+    proxy.destroy();
+    return value;
+  };
+  const checkExercise = pyodide.globals.get("check_exercise");
+  const runCell = pyodide.globals.get("run_cell");
   const exercises = job.exercises.map((c, index) => {
     step("exercise", index);
-    return JSON.parse(verify.exercise(c.code, c.check, c.setup));
+    return plain(checkExercise(c.code, c.check, c.setup, "check", "<exercise>"));
   });
   const cells = job.cells.map((code, index) => {
     step("cell", index);
-    return verify.cell(code) ?? null;
+    return cellError(page.capture(() => plain(runCell(code, "check", `<cell ${index + 1}>`))));
   });
   return { exercises, cells };
 }
 
-async function runMicroPython(job) {
+async function checkInMicroPython(job) {
   const { loadMicroPython } = await import(`${MICROPYTHON}micropython.mjs`);
-  let errorText = [];
-  const mp = await loadMicroPython({
-    url: `${MICROPYTHON}micropython.wasm`,
-    stdout: () => {},
-    stderr: (line) => errorText.push(line),
-  });
+  const mp = await loadMicroPython({ url: `${MICROPYTHON}micropython.wasm`, stdout: () => {}, stderr: () => {} });
   postMessage({ type: "loaded" });
-  // runner_mp.py is the file the site runs; give it the two PyScript modules it imports.
-  mp.registerJsModule("polyscript", {
-    xworker: {
-      postMessage(message) {
-        const { stream, text } = JSON.parse(message);
-        if (stream === "stderr") errorText.push(text);
-      },
-    },
-  });
-  mp.registerJsModule("pyscript", { sync: {} });
-  mp.runPython(await text("runner_mp.py"));
-  mp.runPython("import json\n_verify_cell = lambda *a: json.dumps(run_cell(*a))\n_verify_ex = lambda *a: json.dumps(check_exercise(*a))");
-  const lastLine = () =>
-    errorText
-      .join("")
-      .split("\n")
-      .map((line) => line.trim())
-      .filter(Boolean)
-      .pop();
+  for (const name of job.files) mp.FS.writeFile(name, await text(name));
+  const page = new PageStandIn();
+  mp.registerJsModule("polyscript", { xworker: page.xworker });
+  mp.registerJsModule("pyscript", { sync: page.sync });
+  mp.runPython(await text(job.runner));
+  // MicroPython's proxies of dicts are awkward in JS: let its json module hand them over.
+  mp.runPython("import json\n_check_ex = lambda *a: json.dumps(check_exercise(*a))\n_run = lambda *a: json.dumps(run_cell(*a))");
+  const checkExercise = mp.globals.get("_check_ex");
+  const runCell = mp.globals.get("_run");
   const exercises = job.exercises.map((c, index) => {
     step("exercise", index);
-    errorText = [];
-    const verdict = JSON.parse(mp.globals.get("_verify_ex")(c.code, c.check, c.setup, "verify", "<exercise>"));
-    if (verdict.message.startsWith("Your code raised")) verdict.error = lastLine() ?? null;
-    return verdict;
+    const { result, errorLine } = page.capture(() =>
+      JSON.parse(checkExercise(c.code, c.check, c.setup, "check", "<exercise>")),
+    );
+    // runner_mp.py shows the traceback on stderr rather than in the verdict: add its last line.
+    if (!result.passed && result.error == null && result.message.startsWith("Your code raised")) result.error = errorLine;
+    return result;
   });
   const cells = job.cells.map((code, index) => {
     step("cell", index);
-    errorText = [];
-    const outcome = JSON.parse(mp.globals.get("_verify_cell")(code, "verify", "<cell>"));
-    if (outcome.ok) return null;
-    if ("exit" in outcome) return `SystemExit: ${outcome.exit}`;
-    return lastLine() ?? outcome.error ?? "an error";
+    return cellError(page.capture(() => JSON.parse(runCell(code, "check", `<cell ${index + 1}>`))));
   });
   return { exercises, cells };
 }

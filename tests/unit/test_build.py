@@ -90,7 +90,7 @@ def test_cli_new_creates_a_lesson_that_builds_and_verifies(tmp_path):
     result = run_cli("new", "basics", "my-topic", "--title", "My topic: a start", "--lessons", str(lessons))
     assert result.returncode == 0, result.stderr
     assert (lessons / "basics" / "02-my-topic.md").is_file()
-    checked = run_cli("check", "--lessons", str(lessons))
+    checked = run_cli("check", "--cpython-only", "--lessons", str(lessons))
     assert checked.returncode == 0, checked.stderr
     assert "ok: 2 lessons" in checked.stdout
 
@@ -99,7 +99,7 @@ def test_cli_check_reports_a_wrong_solution_and_a_passing_starter(tmp_path):
     wrong = GOOD.format(id="a").replace("    return 1", "    return 2")
     passing = GOOD.format(id="b").replace("def f():\n    ...", "def f():\n    return 1", 1)
     lessons = write_course(tmp_path, {"basics/01-a.md": wrong, "basics/02-b.md": passing})
-    result = run_cli("check", "--lessons", str(lessons))
+    result = run_cli("check", "--cpython-only", "--lessons", str(lessons))
     assert result.returncode == 1
     assert "basics/01-a.md:13: the solution of 'a-ex' fails its checks: f() should be 1" in result.stderr
     assert "basics/02-b.md:13: the starter code of 'b-ex' already passes its checks" in result.stderr
@@ -107,6 +107,6 @@ def test_cli_check_reports_a_wrong_solution_and_a_passing_starter(tmp_path):
 
 def test_cli_check_reports_a_failing_run_cell(tmp_path):
     lessons = write_course(tmp_path, {"basics/01-a.md": GOOD.format(id="a").replace("x = 1", "x = undefined_name")})
-    result = run_cli("check", "--lessons", str(lessons))
+    result = run_cli("check", "--cpython-only", "--lessons", str(lessons))
     assert result.returncode == 1
     assert "basics/01-a.md:9: this cell raises NameError" in result.stderr

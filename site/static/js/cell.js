@@ -57,12 +57,14 @@ class Block {
     this.saveTimer = setTimeout(() => this.save(), SAVE_DELAY_MS);
   }
 
-  /** Save the code now if it changed (also called when the page is hidden or closed). */
-  async save() {
-    if (this.section.dataset.saved !== "pending") return;
+  /** Save the code now if it changed (also called when the page is hidden or closed),
+   * together with `facts` about an attempt, in one write. */
+  async save(facts = null) {
+    if (this.section.dataset.saved !== "pending" && !facts) return;
     clearTimeout(this.saveTimer);
-    await this.progress.saveCode(this.lesson, this.id, this.code);
-    if (!this.saveTimer || this.section.dataset.saved === "pending") this.section.dataset.saved = "saved";
+    this.section.dataset.saved = "pending";
+    await this.progress.update(this.lesson, this.id, { code: this.code, codeAt: Date.now(), ...facts });
+    this.section.dataset.saved = "saved";
   }
 
   /** Show a saved record: the learner's code (from this visit, another tab or an import). */
@@ -225,8 +227,7 @@ export class ExerciseCell extends Block {
     // The page shows this attempt's result; the saved record keeps any earlier pass.
     this.showState(passed ? "passed" : "failed", attempts, this.record.passed);
     this.feedback.textContent = verdict.stopped ? "Stopped before the checks finished." : verdict.message;
-    await this.save();
-    await this.progress.update(this.lesson, this.id, { attempts, passed: passed || this.record.passed, ...(passed && { passedAt: Date.now() }) });
+    await this.save({ attempts, passed: passed || Boolean(this.record.passed), ...(passed && { passedAt: Date.now() }) });
   }
 
   get hintsShown() {

@@ -14,7 +14,7 @@ export async function showProgress() {
   const render = () => showCompletion(progress);
   render();
   progress.addEventListener("change", render);
-  progress.addEventListener("saved", render);
+  progress.addEventListener("updated", render);
   wireExportImport(progress);
 }
 

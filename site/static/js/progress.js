@@ -94,7 +94,11 @@ class IndexedDbBackend {
     return new Promise((resolve, reject) => {
       const tx = this.db.transaction(STORE, mode);
       let result;
-      work(tx.objectStore(STORE), (value) => (result = value));
+      const fail = (error) => {
+        reject(error);
+        tx.abort();
+      };
+      work(tx.objectStore(STORE), (value) => (result = value), fail);
       tx.oncomplete = () => resolve(result);
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error ?? new Error("transaction aborted"));
@@ -114,12 +118,16 @@ class IndexedDbBackend {
   }
   /** Read, change and write one record in a single transaction, so two tabs cannot interleave. */
   update(key, change) {
-    return this.transaction("readwrite", (store, done) => {
+    return this.transaction("readwrite", (store, done, fail) => {
       const request = store.get(key);
       request.onsuccess = () => {
-        const record = change(normalise(request.result) ?? undefined);
-        store.put(record, key);
-        done(record);
+        try {
+          const record = change(normalise(request.result) ?? undefined);
+          store.put(record, key);
+          done(record);
+        } catch (error) {
+          fail(error); // e.g. QuotaExceededError thrown by put()
+        }
       };
     });
   }
@@ -228,11 +236,11 @@ export class Progress extends EventTarget {
     const now = Date.now();
     const local = { ...(this.records.get(key) ?? { schema: SCHEMA, lesson, block }), ...change, updatedAt: now };
     this.records.set(key, local);
+    this.dispatchEvent(new CustomEvent("updated", { detail: local })); // shown at once, saved or not
     try {
       const stored = await this.backend.update(key, (current) => merge(current, local));
       this.records.set(key, stored);
       this.channel?.postMessage({ key, record: stored });
-      this.dispatchEvent(new CustomEvent("saved", { detail: stored }));
       this.askToPersist();
       return stored;
     } catch (error) {

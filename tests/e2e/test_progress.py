@@ -1,0 +1,188 @@
+"""Saved work survives reloads, storage faults, two tabs and a move to another browser."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from .helpers import cell, run_code, set_code
+
+pytestmark = pytest.mark.e2e
+
+CELLS = "basics/fixture-cells.html"
+RIGHT = "def double(n):\n    return n * 2"
+WRONG = "def double(n):\n    return n * 3"
+
+
+def exercise(page):
+    return page.locator("[data-exercise=fixture-double]")
+
+
+def wait_saved(block) -> None:
+    expect(block).to_have_attribute("data-saved", "saved")
+
+
+def pass_exercise(page) -> None:
+    block = exercise(page)
+    run_code(page, block, RIGHT)
+    expect(block).to_have_attribute("data-state", "passed")
+    wait_saved(block)
+
+
+def test_progress_reload_keeps_code_state_and_hints(site, lesson_page, page):
+    lesson_page(site.url(CELLS))
+    first = cell(page, 0)
+    set_code(page, first, "print('my own code')")
+    wait_saved(first)
+    block = exercise(page)
+    run_code(page, block, WRONG)
+    block.get_by_role("button", name="Hint (1 of 2)").click()
+    pass_exercise(page)
+
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
+    expect(cell(page, 0).locator(".cm-content")).to_have_text("print('my own code')")
+    expect(exercise(page)).to_have_attribute("data-state", "passed")
+    expect(exercise(page).locator("[data-exercise-state]")).to_have_text("passed · 2 attempts")
+    expect(exercise(page).locator("[data-hint='1']")).to_be_visible()
+    expect(exercise(page).locator(".cm-content")).to_have_text("def double(n):    return n * 2")
+    expect(page.locator("[data-page-progress]")).to_have_text("1 of 1 exercises done")
+
+
+def test_progress_shows_on_home_with_continue_link(site, lesson_page, page):
+    lesson_page(site.url(CELLS))
+    pass_exercise(page)
+    page.goto(site.url())
+    item = page.locator("[data-lesson-link=fixture-cells]")
+    expect(item.locator("[data-lesson-progress]")).to_have_text("1 of 1 done")
+    expect(item).to_have_attribute("data-complete", "true")
+    expect(page.locator("[data-continue] a")).to_have_text("Cells")
+    page.locator("[data-continue] a").click()
+    expect(page).to_have_url(site.url(CELLS))
+
+
+def test_progress_corrupted_record_is_set_aside_and_the_rest_loads(site, lesson_page, page):
+    lesson_page(site.url(CELLS))
+    set_code(page, cell(page, 0), "print('kept')")
+    wait_saved(cell(page, 0))
+    page.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const open = indexedDB.open("pyground:/:progress");
+            open.onsuccess = () => {
+                const tx = open.result.transaction("records", "readwrite");
+                tx.objectStore("records").put("{not json", "fixture-cells/cell-2");
+                tx.objectStore("records").put({schema: 99, lesson: "x", block: "y"}, "fixture-cells/cell-4");
+                tx.oncomplete = resolve;
+                tx.onerror = () => reject(tx.error);
+            };
+        })"""
+    )
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
+    expect(cell(page, 0).locator(".cm-content")).to_have_text("print('kept')")
+    keys = page.evaluate(
+        """() => new Promise((resolve) => {
+            const open = indexedDB.open("pyground:/:progress");
+            open.onsuccess = () => {
+                const request = open.result.transaction("records").objectStore("records").getAllKeys();
+                request.onsuccess = () => resolve(request.result);
+            };
+        })"""
+    )
+    assert "fixture-cells/cell-2" not in keys
+    assert sum(key.startswith("corrupt/") for key in keys) == 2  # kept aside, not deleted
+    run_code(page, cell(page, 0), "print('still runs')")
+
+
+BREAK_STORAGE = """
+    Object.defineProperty(window, "indexedDB", { get() { throw new DOMException("blocked", "SecurityError"); } });
+    Storage.prototype.setItem = function () { throw new DOMException("blocked", "SecurityError"); };
+"""
+
+
+def test_progress_storage_disabled_warns_and_the_page_works(site, lesson_page, page, guard):
+    # PyScript itself opens IndexedDB stores at start-up and leaves the refusal unhandled.
+    guard.allow_console_error("uncaught: blocked")
+    page.add_init_script(BREAK_STORAGE)
+    lesson_page(site.url(CELLS))
+    expect(page.get_by_role("alert")).to_contain_text("progress will not be saved")
+    pass_exercise(page)
+    expect(page.locator("[data-page-progress]")).to_have_text("1 of 1 exercises done")
+
+
+def test_progress_full_storage_warns_and_keeps_work_in_memory(site, lesson_page, page):
+    lesson_page(site.url(CELLS))
+    page.evaluate(
+        """() => { IDBObjectStore.prototype.put = function () { throw new DOMException("full", "QuotaExceededError"); }; }"""
+    )
+    pass_exercise(page)
+    expect(page.get_by_role("alert")).to_contain_text("Storage is full")
+    expect(exercise(page)).to_have_attribute("data-state", "passed")
+    expect(page.locator("[data-page-progress]")).to_have_text("1 of 1 exercises done")
+
+
+def test_progress_two_tabs_stay_consistent_and_keep_a_pass(site, lesson_page, page, guard):
+    lesson_page(site.url(CELLS))
+    other = page.context.new_page()
+    other.goto(site.url(CELLS))
+    expect(other.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
+
+    pass_exercise(page)
+    expect(exercise(other)).to_have_attribute("data-state", "passed")  # heard from the first tab
+    run_code(other, exercise(other), WRONG)  # a later failing attempt in the second tab
+    wait_saved(exercise(other))
+    expect(exercise(other)).to_have_attribute("data-state", "failed")
+
+    other.reload()
+    expect(other.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
+    expect(exercise(other)).to_have_attribute("data-state", "passed")  # the pass is never lost
+    expect(exercise(other).locator(".cm-content")).to_have_text("def double(n):    return n * 3")  # newest code wins
+    other.close()
+
+
+def test_progress_export_clear_import_restores_everything(site, lesson_page, page, browser, tmp_path):
+    lesson_page(site.url(CELLS))
+    set_code(page, cell(page, 0), "print('exported')")
+    wait_saved(cell(page, 0))
+    pass_exercise(page)
+    page.goto(site.url())
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export progress").click()
+    saved = tmp_path / "progress.json"
+    download.value.save_as(saved)
+    data = json.loads(saved.read_text())
+    assert data["format"] == "pyground-progress" and data["site"] == "/"
+
+    fresh = browser.new_context()  # a browser with nothing stored
+    home = fresh.new_page()
+    home.goto(site.url())
+    home.locator("[data-import]").set_input_files(saved)
+    expect(home.locator("[data-import-status]")).to_contain_text("Imported")
+    expect(home.locator("[data-lesson-link=fixture-cells] [data-lesson-progress]")).to_have_text("1 of 1 done")
+    home.goto(site.url(CELLS))
+    expect(home.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
+    expect(cell(home, 0).locator(".cm-content")).to_have_text("print('exported')")
+    expect(exercise(home)).to_have_attribute("data-state", "passed")
+    fresh.close()
+
+
+def test_progress_import_rejects_a_bad_file_and_keeps_work(site, lesson_page, page, tmp_path):
+    lesson_page(site.url(CELLS))
+    pass_exercise(page)
+    page.goto(site.url())
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "something-else"}')
+    page.locator("[data-import]").set_input_files(bad)
+    expect(page.locator("[data-import-status]")).to_have_text("That file is not a Pyground progress file.")
+    expect(page.locator("[data-lesson-link=fixture-cells] [data-lesson-progress]")).to_have_text("1 of 1 done")
+
+
+def test_progress_is_kept_apart_per_site_path(site, subpath_site, lesson_page, page):
+    lesson_page(site.url(CELLS))
+    set_code(page, cell(page, 0), "print('root site')")
+    wait_saved(cell(page, 0))
+    page.goto(subpath_site.url(CELLS))
+    expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
+    expect(cell(page, 0).locator(".cm-content")).to_have_text('x = 20print("x is", x)')
