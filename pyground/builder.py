@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import load_course
+from .manifest import check_ids
 from .model import Course
 from .problems import BuildError, Problem, Problems
 from .render import SiteInfo, make_environment, render_site
@@ -46,6 +47,7 @@ def load_and_validate(config: BuildConfig, pins: Pins) -> tuple[Course, list[Pro
     problems = Problems(config.lessons.parent)
     course = load_course(config.lessons, problems)
     validate_course(course, pins.wheel_names, problems)
+    check_ids(course, config.lessons, problems, update=not config.strict)
     if errors := problems.errors(config.strict):
         raise BuildError(errors)
     return course, [p for p in problems if p.warning]

@@ -244,6 +244,7 @@ class _OpenExercise:
     checks: list[str] = field(default_factory=list)
     hints: list[Hint] = field(default_factory=list)
     solution: str | None = None
+    aliases: tuple[str, ...] = ()
 
 
 class BodyParser:
@@ -347,7 +348,10 @@ class BodyParser:
         self.exercise_ids.add(exercise_id)
         self.exercise_slot = len(self.blocks)
         self.blocks.append(None)  # filled in when the exercise's parts are all read
-        self.exercise = _OpenExercise(id=exercise_id, starter=token.content, line=self._line(token))
+        aliases = tuple(a for a in options.get("aliases", "").split(",") if a)
+        if not all(ID_PATTERN.match(a) for a in aliases):
+            self._error(token, "aliases must be earlier exercise ids separated by commas, e.g. aliases=old-id,older-id")
+        self.exercise = _OpenExercise(id=exercise_id, starter=token.content, line=self._line(token), aliases=aliases)
 
     def _part_owner(self, token: Token, what: str) -> _OpenExercise | None:
         if self.exercise is None:
@@ -432,6 +436,7 @@ class BodyParser:
             checks=tuple(exercise.checks),
             hints=tuple(exercise.hints),
             solution=exercise.solution,
+            aliases=exercise.aliases,
         )
 
 

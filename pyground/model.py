@@ -62,6 +62,7 @@ class Exercise:
     checks: tuple[str, ...] = ()
     hints: tuple[Hint, ...] = ()
     solution: str | None = None
+    aliases: tuple[str, ...] = ()  # earlier ids, so saved work follows a rename
     kind: Literal["exercise"] = "exercise"
 
     @property

@@ -86,4 +86,7 @@ def _lesson_config(lesson: Lesson) -> dict[str, Any]:
         "track": lesson.track,
         "interpreter": lesson.interpreter,
         "packages": list(lesson.packages),
+        # Earlier ids: saved work under them is carried over to the current ones.
+        "aliases": list(lesson.aliases),
+        "exerciseAliases": {alias: e.id for e in lesson.exercises for alias in e.aliases},
     }

@@ -86,7 +86,21 @@ def test_site_under_subpath_navigates_and_runs(subpath_site, page, lesson_page):
 
 def test_home_lists_every_track_and_lesson(site, page, guard):
     page.goto(site.url())
-    expect(page.get_by_role("heading", level=2)).to_have_text(["Basics", "IoT"])
+    expect(page.get_by_role("heading", level=2)).to_have_text(["Basics", "IoT", "Your progress"])
     expect(page.locator("[data-lesson-link]")).to_have_count(3)
     page.get_by_role("link", name="IoT").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("IoT")
+
+
+def test_guard_catches_foreign_requests_and_console_errors(site, page):
+    """The check every other browser test relies on must itself be able to fail."""
+    from ..conftest import install_guard
+
+    guard = install_guard(page)
+    page.goto(site.url())
+    page.evaluate(
+        """() => { const img = new Image(); img.src = "https://cdn.example.invalid/x.png"; console.error("boom"); }"""
+    )
+    page.wait_for_timeout(500)
+    problems = guard.problems()
+    assert any("cdn.example.invalid" in p for p in problems) and any("boom" in p for p in problems)

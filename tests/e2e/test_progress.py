@@ -186,3 +186,24 @@ def test_progress_is_kept_apart_per_site_path(site, subpath_site, lesson_page, p
     page.goto(subpath_site.url(CELLS))
     expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
     expect(cell(page, 0).locator(".cm-content")).to_have_text('x = 20print("x is", x)')
+
+
+def test_progress_follows_a_renamed_exercise(site, lesson_page, page):
+    lesson_page(site.url(CELLS))
+    page.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const open = indexedDB.open("pyground:/:progress");
+            open.onsuccess = () => {
+                const tx = open.result.transaction("records", "readwrite");
+                const record = {schema: 1, lesson: "fixture-cells", block: "fixture-twice", code: "def double(n):\\n    return n + n",
+                                codeAt: 1, attempts: 3, passed: true, passedAt: 1, hints: 0, solution: false, updatedAt: 1};
+                tx.objectStore("records").put(record, "fixture-cells/fixture-twice");
+                tx.oncomplete = resolve;
+                tx.onerror = () => reject(tx.error);
+            };
+        })"""
+    )
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
+    expect(exercise(page)).to_have_attribute("data-state", "passed")
+    expect(exercise(page).locator(".cm-content")).to_have_text("def double(n):    return n + n")

@@ -239,3 +239,15 @@ def test_runtime_chart_is_shown_as_a_safe_image(site, lesson_page):
     expect(image).to_have_attribute("alt", re.compile("Counts"))
     assert page.evaluate("(img) => img.naturalWidth", image.element_handle()) > 0
     assert output(chart).locator("svg, script").count() == 0
+
+
+def test_runtime_never_reloads_in_a_loop_when_isolation_cannot_be_had(site, page, guard):
+    # A browser where the service worker installs but the page never becomes isolated.
+    page.add_init_script("Object.defineProperty(window, 'crossOriginIsolated', { get: () => false });")
+    loads = []
+    page.on("load", lambda: loads.append(page.url))
+    page.goto(site.url(CELLS))
+    expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert len(loads) <= 2  # the first visit may reload once to come under the service worker
+    expect(page.locator("[data-runtime-status]")).to_contain_text("Stop restarts it")

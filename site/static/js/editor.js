@@ -5,6 +5,32 @@
 import { codemirror } from "../../runtime/pyscript/core.js";
 
 const RUN_KEYS = ["Shift-Enter", "Ctrl-Enter", "Mod-Enter"];
+// CodeMirror's default colours, mapped to our theme's (site.css --syntax-*), which keep
+// readable contrast on light and dark backgrounds.
+const SYNTAX_COLOURS = {
+  "#708": "keyword",
+  "#219": "atom",
+  "#164": "literal",
+  "#a11": "string",
+  "#e40": "regexp",
+  "#00f": "definition",
+  "#30a": "local",
+  "#085": "type",
+  "#167": "class",
+  "#256": "special",
+  "#00c": "definition",
+  "#940": "comment",
+  "#404740": "meta",
+  "#f00": "invalid",
+};
+
+/** The default highlight style, recoloured with CSS variables. */
+function themedHighlighting({ HighlightStyle, defaultHighlightStyle, syntaxHighlighting }) {
+  const specs = defaultHighlightStyle.specs.map((spec) =>
+    spec.color ? { ...spec, color: `var(--syntax-${SYNTAX_COLOURS[spec.color] ?? "meta"})` } : spec,
+  );
+  return syntaxHighlighting(HighlightStyle.define(specs));
+}
 
 let modules = null;
 function loadCodeMirror() {
@@ -25,16 +51,17 @@ export async function createEditor(container, { onRun, onChange }) {
   const label = textarea.getAttribute("aria-label");
   const plain = textareaEditor(textarea, { onRun, onChange });
   try {
-    const [{ basicSetup, EditorView }, { EditorState }, { python }, { indentUnit }, { keymap }, { indentWithTab }] =
+    const [{ basicSetup, EditorView }, { EditorState }, { python }, language, { keymap }, { indentWithTab }] =
       await loadCodeMirror();
     const view = new EditorView({
       state: EditorState.create({
         doc: textarea.value,
         extensions: [
           keymap.of([...RUN_KEYS.map((key) => ({ key, run: () => (onRun(), true) })), indentWithTab]),
+          themedHighlighting(language),
           basicSetup,
           python(),
-          indentUnit.of("    "),
+          language.indentUnit.of("    "),
           EditorView.lineWrapping,
           EditorView.contentAttributes.of({ "aria-label": label }),
           EditorView.updateListener.of((update) => update.docChanged && onChange?.()),

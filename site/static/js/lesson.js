@@ -18,7 +18,9 @@ const cells = [...document.querySelectorAll("[data-block=run]")].map((section) =
 const exercises = [...document.querySelectorAll("[data-block=exercise]")].map((section) => new ExerciseCell(section, context));
 const blocks = new Map([...cells, ...exercises].map((block) => [block.id, block]));
 
-// Saved work comes back; changes from another tab or an import show up as they happen.
+// Saved work comes back (also from this lesson's earlier ids); changes from another tab
+// or an import show up as they happen.
+await progress.carryOver(config.lesson, config);
 for (const block of blocks.values()) block.restore(progress.get(config.lesson, block.id));
 progress.addEventListener("change", ({ detail: record }) => {
   if (record.lesson === config.lesson) blocks.get(record.block)?.restore(record);

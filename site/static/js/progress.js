@@ -255,6 +255,17 @@ export class Progress extends EventTarget {
     }
   }
 
+  /** Carry saved work from earlier ids (a renamed lesson or exercise) to the current ones.
+   * The old records stay where they are: nothing saved is ever deleted. */
+  async carryOver(lesson, { aliases = [], exerciseAliases = {} }) {
+    for (const record of [...this.records.values()]) {
+      const renamed = aliases.includes(record.lesson) || (record.lesson === lesson && record.block in exerciseAliases);
+      if (!renamed) continue;
+      const block = exerciseAliases[record.block] ?? record.block;
+      await this.update(lesson, block, merge(this.get(lesson, block), { ...record, lesson, block }));
+    }
+  }
+
   saveCode(lesson, block, code) {
     return this.update(lesson, block, { code, codeAt: Date.now() });
   }

@@ -1,0 +1,101 @@
+"""Run latency and Stop time on a ready lesson page, with and without cross-origin isolation.
+
+    python benchmarks/run_and_stop.py [--runs 20]
+
+Prints the median time from clicking Run to the output of `print(1)` (target
+under 50 ms), and from clicking Stop on `while True: pass` to the cell being
+stopped and to Python being ready again. "isolated" is the normal page (the
+site's service worker isolates it: Stop interrupts); "not isolated" has
+service workers blocked (Stop ends the worker and starts a fresh one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from pyground.browser import launch_options
+from pyground.builder import ROOT, BuildConfig, build
+from pyground.serve import serving
+
+CLICK_TO_OUTPUT = """async () => {
+    const cell = document.querySelector("[data-block=run]");
+    const output = cell.querySelector("[data-output]");
+    const started = performance.now();
+    cell.querySelector("[data-action=run]").click();
+    await new Promise((resolve) => {
+        const seen = new MutationObserver(() => output.textContent === "1\\n" && (seen.disconnect(), resolve()));
+        seen.observe(output, { childList: true, subtree: true, characterData: true });
+    });
+    const elapsed = performance.now() - started;
+    while (cell.dataset.state === "running") await new Promise((r) => setTimeout(r, 5));
+    return elapsed;
+}"""
+
+STOP = """async () => {
+    const cell = document.querySelector("[data-block=run]");
+    cell.querySelector("[data-action=run]").click();
+    while (cell.dataset.state !== "running") await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 300));
+    const started = performance.now();
+    cell.querySelector("[data-action=stop]").click();
+    while (cell.dataset.state === "running") await new Promise((r) => setTimeout(r, 1));
+    const stopped = performance.now() - started;
+    while (document.documentElement.dataset.runtime !== "ready") await new Promise((r) => setTimeout(r, 5));
+    return [stopped, performance.now() - started];
+}"""
+
+
+def set_code(page, code: str) -> None:
+    page.locator(".cm-content").first.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(code)
+
+
+def measure(browser, url: str, runs: int, service_workers: str) -> dict[str, float]:
+    context = browser.new_context(service_workers=service_workers)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_function("document.documentElement.dataset.runtime === 'ready'", timeout=120_000)
+    isolated = page.evaluate("crossOriginIsolated")
+    set_code(page, "print(1)")
+    page.evaluate(CLICK_TO_OUTPUT)  # warm-up
+    latencies = [page.evaluate(CLICK_TO_OUTPUT) for _ in range(runs)]
+    set_code(page, "while True:\n    pass")
+    stops = [page.evaluate(STOP) for _ in range(max(3, runs // 5))]
+    context.close()
+    return {
+        "isolated": isolated,
+        "run": statistics.median(latencies),
+        "stopped": statistics.median(s[0] for s in stops),
+        "ready": statistics.median(s[1] for s in stops),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        build(BuildConfig(lessons=ROOT / "tests" / "fixtures" / "course", out=out))
+        with serving(out) as base, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(**launch_options(playwright))
+            url = base + "basics/fixture-cells.html"
+            for label, workers in (("isolated", "allow"), ("not isolated", "block")):
+                result = measure(browser, url, args.runs, workers)
+                assert result["isolated"] == (workers == "allow"), result
+                print(
+                    f"{label:>13}: Run -> print(1) output median {result['run']:.1f} ms (target < 50 ms); "
+                    f"Stop -> stopped {result['stopped']:.0f} ms, -> ready again {result['ready']:.0f} ms"
+                )
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()

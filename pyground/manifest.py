@@ -1,0 +1,66 @@
+"""The committed list of lesson and exercise ids (lessons/ids.json).
+
+Learners' saved work is keyed by these ids, so an id may never silently
+disappear: when one is missing from the course, the build fails unless a
+lesson lists it under `aliases:` (or an exercise under `aliases=`), which
+also tells the page to carry the saved work over. New ids are added to the
+file by a normal build; a strict build (CI) fails instead, so the file that
+is committed is always complete.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .model import Course
+from .problems import Problems
+
+FILE_NAME = "ids.json"
+
+
+def current_ids(course: Course) -> dict[str, list[str]]:
+    return {lesson.id: sorted(e.id for e in lesson.exercises) for lesson in course.lessons}
+
+
+def check_ids(course: Course, lessons_dir: Path, problems: Problems, *, update: bool) -> None:
+    path = lessons_dir / FILE_NAME
+    recorded: dict[str, list[str]] = {}
+    if path.is_file():
+        try:
+            recorded = json.loads(path.read_text(encoding="utf-8"))["lessons"]
+        except (ValueError, KeyError, TypeError):
+            problems.add(path, 1, 'not a valid id list; restore it from git (it looks like {"lessons": {"lesson-id": ["exercise-id"]}})')
+            return
+    lesson_ids = {alias: lesson for lesson in course.lessons for alias in (lesson.id, *lesson.aliases)}
+    exercise_ids = {alias for lesson in course.lessons for e in lesson.exercises for alias in (e.id, *e.aliases)}
+    for lesson_id, exercises in recorded.items():
+        if lesson_id not in lesson_ids:
+            problems.add(
+                path,
+                _line(path, f'"{lesson_id}"'),
+                f"lesson id '{lesson_id}' has disappeared, and learners' saved work is keyed by it. "
+                f"Give it back to its lesson, or add `aliases: [{lesson_id}]` to the lesson that replaces it",
+            )
+        for exercise_id in exercises:
+            if exercise_id not in exercise_ids:
+                problems.add(
+                    path,
+                    _line(path, f'"{exercise_id}"'),
+                    f"exercise id '{exercise_id}' has disappeared, and learners' saved work is keyed by it. "
+                    f"Give it back, or write `aliases={exercise_id}` after the new id (```python exercise id=new aliases={exercise_id})",
+                )
+    current = current_ids(course)
+    if any(lid not in recorded or set(ex) - set(recorded[lid]) for lid, ex in current.items()):
+        if update:  # ids are only ever added: a recorded id stays, even once an alias carries it
+            merged = {lid: sorted(set(recorded.get(lid, [])) | set(current.get(lid, []))) for lid in {*recorded, *current}}
+            path.write_text(json.dumps({"lessons": dict(sorted(merged.items()))}, indent=1) + "\n", encoding="utf-8")
+        else:
+            problems.add(path, 1, "new lesson or exercise ids are not recorded yet; run `python build.py build` and commit lessons/ids.json")
+
+
+def _line(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    return 1
