@@ -30,7 +30,11 @@ def check_ids(course: Course, lessons_dir: Path, problems: Problems, *, update: 
         try:
             recorded = json.loads(path.read_text(encoding="utf-8"))["lessons"]
         except (ValueError, KeyError, TypeError):
-            problems.add(path, 1, 'not a valid id list; restore it from git (it looks like {"lessons": {"lesson-id": ["exercise-id"]}})')
+            problems.add(
+                path,
+                1,
+                'not a valid id list; restore it from git (it looks like {"lessons": {"lesson-id": ["exercise-id"]}})',
+            )
             return
     lesson_ids = {alias: lesson for lesson in course.lessons for alias in (lesson.id, *lesson.aliases)}
     exercise_ids = {alias for lesson in course.lessons for e in lesson.exercises for alias in (e.id, *e.aliases)}
@@ -53,10 +57,16 @@ def check_ids(course: Course, lessons_dir: Path, problems: Problems, *, update: 
     current = current_ids(course)
     if any(lid not in recorded or set(ex) - set(recorded[lid]) for lid, ex in current.items()):
         if update:  # ids are only ever added: a recorded id stays, even once an alias carries it
-            merged = {lid: sorted(set(recorded.get(lid, [])) | set(current.get(lid, []))) for lid in {*recorded, *current}}
+            merged = {
+                lid: sorted(set(recorded.get(lid, [])) | set(current.get(lid, []))) for lid in {*recorded, *current}
+            }
             path.write_text(json.dumps({"lessons": dict(sorted(merged.items()))}, indent=1) + "\n", encoding="utf-8")
         else:
-            problems.add(path, 1, "new lesson or exercise ids are not recorded yet; run `python build.py build` and commit lessons/ids.json")
+            problems.add(
+                path,
+                1,
+                "new lesson or exercise ids are not recorded yet; run `python build.py build` and commit lessons/ids.json",
+            )
 
 
 def _line(path: Path, needle: str) -> int:
