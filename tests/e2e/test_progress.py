@@ -40,6 +40,9 @@ def test_progress_reload_keeps_code_state_and_hints(site, lesson_page, page):
     run_code(page, block, WRONG)
     block.get_by_role("button", name="Hint (1 of 2)").click()
     pass_exercise(page)
+    block.get_by_role("button", name="Show solution").click()
+    block.get_by_role("button", name="Really show the solution?").click()
+    wait_saved(block)
 
     page.reload()
     expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
@@ -47,6 +50,8 @@ def test_progress_reload_keeps_code_state_and_hints(site, lesson_page, page):
     expect(exercise(page)).to_have_attribute("data-state", "passed")
     expect(exercise(page).locator("[data-exercise-state]")).to_have_text("passed · 2 attempts")
     expect(exercise(page).locator("[data-hint='1']")).to_be_visible()
+    expect(exercise(page).locator("[data-hint='2']")).to_be_hidden()
+    expect(exercise(page).locator("[data-solution]")).to_contain_text("return n * 2")
     expect(exercise(page).locator(".cm-content")).to_have_text("def double(n):    return n * 2")
     expect(page.locator("[data-page-progress]")).to_have_text("1 of 1 exercises done")
 
@@ -96,10 +101,11 @@ def test_progress_corrupted_record_is_set_aside_and_the_rest_loads(site, lesson_
     run_code(page, cell(page, 0), "print('still runs')")
 
 
-BREAK_STORAGE = """
-    Object.defineProperty(window, "indexedDB", { get() { throw new DOMException("blocked", "SecurityError"); } });
-    Storage.prototype.setItem = function () { throw new DOMException("blocked", "SecurityError"); };
-"""
+BREAK_INDEXEDDB = (
+    'Object.defineProperty(window, "indexedDB", { get() { throw new DOMException("blocked", "SecurityError"); } });'
+)
+BREAK_LOCALSTORAGE = 'Storage.prototype.setItem = function () { throw new DOMException("blocked", "SecurityError"); };'
+BREAK_STORAGE = BREAK_INDEXEDDB + BREAK_LOCALSTORAGE
 
 
 def test_progress_storage_disabled_warns_and_the_page_works(site, lesson_page, page, guard):
@@ -110,6 +116,19 @@ def test_progress_storage_disabled_warns_and_the_page_works(site, lesson_page, p
     expect(page.get_by_role("alert")).to_contain_text("progress will not be saved")
     pass_exercise(page)
     expect(page.locator("[data-page-progress]")).to_have_text("1 of 1 exercises done")
+
+
+def test_progress_falls_back_to_local_storage(site, lesson_page, page, guard):
+    guard.allow_console_error("uncaught: blocked")  # PyScript's own IndexedDB stores, as above
+    page.add_init_script(BREAK_INDEXEDDB)  # localStorage still works
+    lesson_page(site.url(CELLS))
+    pass_exercise(page)
+    keys = page.evaluate("Object.keys(localStorage)")
+    assert "pyground:/:progress/fixture-cells/fixture-double" in keys
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
+    expect(exercise(page)).to_have_attribute("data-state", "passed")
+    assert page.get_by_role("alert").is_hidden()
 
 
 def test_progress_full_storage_warns_and_keeps_work_in_memory(site, lesson_page, page):
@@ -165,6 +184,16 @@ def test_progress_export_clear_import_restores_everything(site, lesson_page, pag
     expect(home.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
     expect(cell(home, 0).locator(".cm-content")).to_have_text("print('exported')")
     expect(exercise(home)).to_have_attribute("data-state", "passed")
+
+    # Importing the same (now older) file again never replaces newer work.
+    set_code(home, cell(home, 0), "print('newer')")
+    wait_saved(cell(home, 0))
+    home.goto(site.url())
+    home.locator("[data-import]").set_input_files(saved)
+    expect(home.locator("[data-import-status]")).to_contain_text("Imported")
+    home.goto(site.url(CELLS))
+    expect(home.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
+    expect(cell(home, 0).locator(".cm-content")).to_have_text("print('newer')")
     fresh.close()
 
 

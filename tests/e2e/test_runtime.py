@@ -251,3 +251,35 @@ def test_runtime_never_reloads_in_a_loop_when_isolation_cannot_be_had(site, page
     page.wait_for_timeout(1500)
     assert len(loads) <= 2  # the first visit may reload once to come under the service worker
     expect(page.locator("[data-runtime-status]")).to_contain_text("Stop restarts it")
+
+
+def test_runtime_recovers_from_a_stack_overflow_crash(site, lesson_page, guard):
+    # Pyodide reports its own fatal error on the console before we restart it.
+    guard.allow_console_error("fatal")
+    guard.allow_console_error("Maximum call stack size exceeded")
+    guard.allow_console_error("Inner error was")
+    page = lesson_page(site.url(CELLS))
+    deep = cell(page, 0)
+    set_code(page, deep, "import sys\nsys.setrecursionlimit(10**6)\ndef f(n):\n    return f(n + 1)\nf(0)")
+    run(deep, timeout=90_000)
+    expect(output(deep)).to_contain_text("Python crashed", timeout=60_000)
+    run_code(page, cell(page, 1), "print('recovered')")
+    expect(output(cell(page, 1))).to_have_text("recovered\n")
+
+
+def test_runtime_memory_exhaustion_is_an_error_and_python_goes_on(site, lesson_page):
+    page = lesson_page(site.url(CELLS))
+    hungry = cell(page, 0)
+    run_code(page, hungry, "x = [0] * 10**9")  # 4 GB of pointers: more than wasm32 can address
+    expect(output(hungry)).to_contain_text("MemoryError")
+    run_code(page, hungry, "print('still here')")
+    expect(output(hungry)).to_have_text("still here\n")
+
+
+def test_runtime_syntax_error_points_at_the_line(site, lesson_page):
+    page = lesson_page(site.url(CELLS))
+    broken = cell(page, 0)
+    run_code(page, broken, "x = 1\nif x > 0\n    print(x)")
+    expect(output(broken).locator(".stderr")).to_contain_text('File "<cell 1>", line 2')
+    expect(output(broken).locator(".stderr")).to_contain_text("SyntaxError")
+    expect(output(broken).locator(".explain")).to_contain_text("colon")

@@ -235,7 +235,7 @@ export class ExerciseCell extends Block {
   }
 
   showHint() {
-    if (this.revealNextHint()) this.progress.update(this.lesson, this.id, { hints: this.hintsShown });
+    if (this.revealNextHint()) this.save({ hints: this.hintsShown });
   }
 
   /** Reveal the next hint; false when all are shown. */
@@ -258,7 +258,7 @@ export class ExerciseCell extends Block {
       return;
     }
     this.revealSolution();
-    this.progress.update(this.lesson, this.id, { solution: true });
+    this.save({ solution: true });
   }
 
   revealSolution() {
