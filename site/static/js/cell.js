@@ -2,6 +2,7 @@
 // The markup (buttons, output areas, data-state) comes from the templates;
 // this module wires it to the runtime and to the learner's saved progress.
 // Each block's data-saved says whether its code is "saved" or "pending".
+import { makeButton } from "./dom.js";
 import { createEditor } from "./editor.js";
 import { OutputView } from "./output.js";
 import { RunStopped } from "./runtime.js";
@@ -77,12 +78,7 @@ class Block {
   }
 
   addButton(label, action, onClick) {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "button";
-    button.dataset.action = action;
-    button.textContent = label;
-    button.addEventListener("click", onClick);
+    const button = makeButton(label, action, onClick);
     this.runButton.after(button);
     return button;
   }

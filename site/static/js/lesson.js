@@ -1,6 +1,7 @@
 // Lesson page entry point: start Python as the page opens, wire every block,
 // and keep the status line honest about what the interpreter is doing.
 import { ExerciseCell, RunCell } from "./cell.js";
+import { makeButton } from "./dom.js";
 import { ensureIsolation } from "./isolation.js";
 import { openProgress, PAGE } from "./progress.js";
 import { Runtime } from "./runtime.js";
@@ -11,25 +12,7 @@ const config = JSON.parse(document.getElementById("lesson-config").textContent);
 const runtime = new Runtime({ interpreter: config.interpreter, packages: config.packages });
 const name = config.interpreter === "micropython" ? "MicroPython" : "Python";
 const status = document.querySelector("[data-runtime-status]");
-
-const progress = await openProgress();
-const context = { runtime, progress, lesson: config.lesson, rules: {} };
-const cells = [...document.querySelectorAll("[data-block=run]")].map((section) => new RunCell(section, context));
-const exercises = [...document.querySelectorAll("[data-block=exercise]")].map((section) => new ExerciseCell(section, context));
-const blocks = new Map([...cells, ...exercises].map((block) => [block.id, block]));
-
-// Saved work comes back (also from this lesson's earlier ids); changes from another tab
-// or an import show up as they happen.
-await progress.carryOver(config.lesson, config);
-for (const block of blocks.values()) block.restore(progress.get(config.lesson, block.id));
-progress.addEventListener("change", ({ detail: record }) => {
-  if (record.lesson === config.lesson) blocks.get(record.block)?.restore(record);
-});
-progress.update(config.lesson, PAGE, { visitedAt: Date.now() });
-// Keystrokes are saved after a short pause; leaving the page saves at once.
-const saveAll = () => blocks.forEach((block) => block.save());
-addEventListener("pagehide", saveAll);
-document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && saveAll());
+const cells = [];
 
 const bar = document.querySelector(".runtime-bar");
 const runAll = toolbarButton("Run all", "run-all", async () => {
@@ -43,14 +26,7 @@ const retry = toolbarButton("Retry", "retry", () => runtime.start().catch(() => 
 retry.hidden = true;
 
 function toolbarButton(label, action, onClick) {
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "button";
-  button.dataset.action = action;
-  button.textContent = label;
-  button.addEventListener("click", onClick);
-  bar.append(button);
-  return button;
+  return bar.appendChild(makeButton(label, action, onClick));
 }
 
 const STATUS = {
@@ -68,5 +44,26 @@ runtime.addEventListener("state", ({ detail: { state, message } }) => {
   runAll.disabled = restart.disabled = state === "loading";
 });
 
+status.textContent = STATUS[runtime.state]();
+runtime.start().catch(() => {}); // as early as possible; the status line reports failures
+
+const progress = await openProgress();
+const context = { runtime, progress, lesson: config.lesson, rules: {} };
+cells.push(...[...document.querySelectorAll("[data-block=run]")].map((section) => new RunCell(section, context)));
+const exercises = [...document.querySelectorAll("[data-block=exercise]")].map((section) => new ExerciseCell(section, context));
+const blocks = new Map([...cells, ...exercises].map((block) => [block.id, block]));
+
+// Saved work comes back (also from this lesson's earlier ids); changes from another tab
+// or an import show up as they happen.
+await progress.carryOver(config.lesson, config);
+for (const block of blocks.values()) block.restore(progress.get(config.lesson, block.id));
+progress.addEventListener("change", ({ detail: record }) => {
+  if (record.lesson === config.lesson) blocks.get(record.block)?.restore(record);
+});
+progress.update(config.lesson, PAGE, { visitedAt: Date.now() });
+// Keystrokes are saved after a short pause; leaving the page saves at once.
+const saveAll = () => blocks.forEach((block) => block.save());
+addEventListener("pagehide", saveAll);
+document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && saveAll());
+
 runAll.hidden = cells.length === 0;
-runtime.start().catch(() => {}); // the status line reports failures
