@@ -2,15 +2,15 @@
 
 course = load_course(...)        lessons/*.md -> model, problems recorded
 validate_course(...)             whole-course rules
+check_ids(...)                   no id that keys saved work may vanish
 raise BuildError if any problem  nothing is written for a broken course
 render_site(...)                 model -> {path: html}
-write pages, static files, the vendored runtime and site.json
+write pages, the service worker, static files and the vendored runtime
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +47,8 @@ def load_and_validate(config: BuildConfig, pins: Pins) -> tuple[Course, list[Pro
     problems = Problems(config.lessons.parent)
     course = load_course(config.lessons, problems)
     validate_course(course, pins.wheel_names, problems)
-    check_ids(course, config.lessons, problems, update=not config.strict)
+    # Record new ids only for a sound course, and never in a strict (CI) build.
+    check_ids(course, config.lessons, problems, update=not config.strict and not problems.errors(strict=False))
     if errors := problems.errors(config.strict):
         raise BuildError(errors)
     return course, [p for p in problems if p.warning]
@@ -69,7 +70,6 @@ def build(config: BuildConfig) -> BuildResult:
         path.write_text(html, encoding="utf-8")
     _copy_static(config.theme / "static", config.out / info.static_dir)
     vendor(pins, config.out)
-    _write_site_json(course, info, config.out)
     return BuildResult(course=course, pages=pages, warnings=warnings)
 
 
@@ -97,15 +97,3 @@ def _copy_static(source: Path, dest: Path) -> None:
     if dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-
-
-def _write_site_json(course: Course, info: SiteInfo, out: Path) -> None:
-    """What scripts need about the whole site: the build id and the lesson/exercise ids."""
-    data = {
-        "build": info.build_id,
-        "lessons": {
-            lesson.id: {"url": lesson.url, "title": lesson.title, "exercises": [e.id for e in lesson.exercises]}
-            for lesson in course.lessons
-        },
-    }
-    (out / "site.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
