@@ -47,8 +47,7 @@ def load_and_validate(config: BuildConfig, pins: Pins) -> tuple[Course, list[Pro
     problems = Problems(config.lessons.parent)
     course = load_course(config.lessons, problems)
     validate_course(course, pins.wheel_names, problems)
-    # Record new ids only for a sound course, and never in a strict (CI) build.
-    check_ids(course, config.lessons, problems, update=not config.strict and not problems.errors(strict=False))
+    check_ids(course, config.lessons, problems, strict=config.strict)
     if errors := problems.errors(config.strict):
         raise BuildError(errors)
     return course, [p for p in problems if p.warning]

@@ -23,7 +23,9 @@ def current_ids(course: Course) -> dict[str, list[str]]:
     return {lesson.id: sorted(e.id for e in lesson.exercises) for lesson in course.lessons}
 
 
-def check_ids(course: Course, lessons_dir: Path, problems: Problems, *, update: bool) -> None:
+def check_ids(course: Course, lessons_dir: Path, problems: Problems, *, strict: bool) -> None:
+    """Report ids that disappeared; record new ones (strict: report them instead).
+    Nothing is recorded while the course has other errors."""
     path = lessons_dir / FILE_NAME
     recorded: dict[str, list[str]] = {}
     if path.is_file():
@@ -56,17 +58,16 @@ def check_ids(course: Course, lessons_dir: Path, problems: Problems, *, update: 
                 )
     current = current_ids(course)
     if any(lid not in recorded or set(ex) - set(recorded[lid]) for lid, ex in current.items()):
-        if update:  # ids are only ever added: a recorded id stays, even once an alias carries it
-            merged = {
-                lid: sorted(set(recorded.get(lid, [])) | set(current.get(lid, []))) for lid in {*recorded, *current}
-            }
-            path.write_text(json.dumps({"lessons": dict(sorted(merged.items()))}, indent=1) + "\n", encoding="utf-8")
-        else:
+        if strict:
             problems.add(
                 path,
                 1,
                 "new lesson or exercise ids are not recorded yet; run `python build.py build` and commit lessons/ids.json",
             )
+        elif not problems.errors(strict=False):
+            # Ids are only ever added: a recorded id stays, even once an alias carries it.
+            merged = {lid: sorted({*recorded.get(lid, []), *current.get(lid, [])}) for lid in {*recorded, *current}}
+            path.write_text(json.dumps({"lessons": dict(sorted(merged.items()))}, indent=1) + "\n", encoding="utf-8")
 
 
 def _line(path: Path, needle: str) -> int:
