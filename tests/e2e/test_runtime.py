@@ -283,3 +283,18 @@ def test_runtime_syntax_error_points_at_the_line(site, lesson_page):
     expect(output(broken).locator(".stderr")).to_contain_text('File "<cell 1>", line 2')
     expect(output(broken).locator(".stderr")).to_contain_text("SyntaxError")
     expect(output(broken).locator(".explain")).to_contain_text("colon")
+
+
+def test_runtime_failed_download_offers_retry_and_keeps_code(site, page, guard):
+    guard.allow_console_error("Failed to load resource")
+    guard.allow_console_error("ERR_FAILED")
+    page.context.route("**/pyodide.asm.wasm", lambda route: route.abort())
+    page.goto(site.url(CELLS))
+    expect(page.locator("html")).to_have_attribute("data-runtime", "error", timeout=30_000)
+    expect(page.locator("[data-runtime-status]")).to_contain_text("Python could not start")
+    set_code(page, cell(page, 0), "print('typed while offline')")
+    page.context.unroute("**/pyodide.asm.wasm")
+    page.get_by_role("button", name="Retry").click()
+    expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
+    run(cell(page, 0))
+    expect(output(cell(page, 0))).to_have_text("typed while offline\n")

@@ -44,6 +44,9 @@ runtime.addEventListener("state", ({ detail: { state, message } }) => {
   runAll.disabled = restart.disabled = state === "loading";
 });
 
+runtime.addEventListener("progress", ({ detail: share }) => {
+  if (runtime.state === "loading") status.textContent = `Loading ${name}… ${Math.round(share * 100)}%`;
+});
 status.textContent = STATUS[runtime.state]();
 runtime.start().catch(() => {}); // as early as possible; the status line reports failures
 

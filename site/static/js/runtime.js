@@ -10,11 +10,24 @@ import { MPWorker, PyWorker } from "../../runtime/pyscript/core.js";
 const RUNTIME = new URL("../../runtime/", import.meta.url);
 const PY = new URL("../py/", import.meta.url);
 const INTERPRETERS = {
-  pyodide: { factory: PyWorker, element: "py-script", url: "pyodide/pyodide.mjs", runner: "runner.py" },
-  micropython: { factory: MPWorker, element: "mpy-script", url: "micropython/micropython.mjs", runner: "runner_mp.py" },
+  pyodide: {
+    factory: PyWorker,
+    element: "py-script",
+    url: "pyodide/pyodide.mjs",
+    runner: "runner.py",
+    files: ["pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", "pyodide/pyodide.asm.mjs", "pyodide/pyodide-lock.json"],
+  },
+  micropython: {
+    factory: MPWorker,
+    element: "mpy-script",
+    url: "micropython/micropython.mjs",
+    runner: "runner_mp.py",
+    files: ["micropython/micropython.wasm", "micropython/micropython.mjs"],
+  },
 };
 const STOP_GRACE_MS = 1500; // after this, an interrupt that did not land ends the worker
 const LOAD_RETRIES = 2;
+const START_TIMEOUT_MS = 60_000; // for the worker to start once its files are here
 
 export class RunStopped extends Error {}
 
@@ -56,7 +69,11 @@ export class Runtime extends EventTarget {
     for (let attempt = 0; attempt <= LOAD_RETRIES; attempt++) {
       if (attempt) await sleep(500 * 2 ** attempt); // poor networks: back off, then try again
       try {
-        this.worker = await this.createWorker();
+        // The worker never reports a failed download (PyScript waits forever), so the
+        // files are fetched here first: failures surface, progress shows, and the
+        // worker then finds them in the HTTP (and service worker) cache.
+        await this.download();
+        this.worker = await withTimeout(this.createWorker(), START_TIMEOUT_MS, `${this.interpreter} did not start`);
         this.loadSeconds = (performance.now() - started) / 1000;
         this.setState("ready");
         return this.worker;
@@ -66,6 +83,23 @@ export class Runtime extends EventTarget {
       }
     }
     throw lastError;
+  }
+
+  async download() {
+    const responses = await Promise.all(this.kind.files.map((file) => fetch(new URL(file, RUNTIME))));
+    const failed = responses.find((response) => !response.ok);
+    if (failed) throw new Error(`${failed.url.split("/").pop()} could not be downloaded (${failed.status})`);
+    const total = responses.reduce((sum, response) => sum + Number(response.headers.get("Content-Length") || 0), 0);
+    let received = 0;
+    await Promise.all(
+      responses.map(async (response) => {
+        const reader = response.body.getReader();
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+          received += chunk.value.length;
+          if (total) this.dispatchEvent(new CustomEvent("progress", { detail: Math.min(1, received / total) }));
+        }
+      }),
+    );
   }
 
   async createWorker() {
@@ -187,3 +221,9 @@ export class Runtime extends EventTarget {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function withTimeout(promise, ms, message) {
+  let timer;
+  const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
