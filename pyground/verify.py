@@ -2,7 +2,8 @@
 
 For every exercise: the solution must pass its checks and the starter code
 must fail them. For every lesson: run cells, in order in one namespace, must
-run without error unless marked `fails`. Each case runs in a child process
+run without error unless marked `fails`. Exercises run twice, so a check that
+depends on chance or the clock is reported as flaky. Each case runs in a child process
 with a time limit, so a hanging solution fails the check instead of hanging it.
 MicroPython lessons are skipped here (CPython is not MicroPython).
 """
@@ -31,8 +32,9 @@ def display(*objects):  # the browser shows charts; here, render them to catch e
 builtins.display = display
 checker.remember_builtins()
 results = []
-for case in job["exercises"]:
-    results.append(checker.run_exercise(case["code"], case["check"], case["setup"]))
+for case in job["exercises"]:  # twice each: a verdict that changes between runs is flaky
+    first, second = (checker.run_exercise(case["code"], case["check"], case["setup"]) for _ in range(2))
+    results.append({**first, "flaky": first["passed"] != second["passed"]})
 cells = []
 namespace = {"__name__": "__main__"}
 for cell in job["cells"]:
@@ -85,6 +87,16 @@ def verify_lesson(lesson: Lesson, root: Path, wheels: list[str]) -> list[Problem
         return [Problem(where, 1, str(error))]
     problems = []
     for (exercise, role, _), verdict in zip(cases, result["exercises"], strict=True):
+        if verdict["flaky"]:
+            problems.append(
+                Problem(
+                    where,
+                    exercise.line,
+                    f"the {role} of '{exercise.id}' passes on one run and fails on another; "
+                    "seed random numbers and avoid checks that depend on time",
+                )
+            )
+            continue
         if role == "solution" and not verdict["passed"]:
             problems.append(
                 Problem(

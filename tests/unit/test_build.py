@@ -108,3 +108,14 @@ def test_cli_check_reports_a_failing_run_cell(tmp_path):
     result = run_cli("check", "--cpython-only", "--lessons", str(lessons))
     assert result.returncode == 1
     assert "basics/01-a.md:9: this cell raises NameError" in result.stderr
+
+
+def test_cli_check_reports_a_flaky_exercise(tmp_path):
+    # A check that passes on odd runs only, as one depending on chance or the clock might.
+    every_other_run = 'import sys\nsys.runs = getattr(sys, "runs", 0) + 1\nassert sys.runs % 2 and f() == 1, "unlucky"'
+    lessons = write_course(
+        tmp_path, {"basics/01-a.md": GOOD.format(id="a").replace('assert f() == 1, "f() should be 1"', every_other_run)}
+    )
+    result = run_cli("check", "--cpython-only", "--lessons", str(lessons))
+    assert result.returncode == 1
+    assert "basics/01-a.md:13: the solution of 'a-ex' passes on one run and fails on another" in result.stderr
