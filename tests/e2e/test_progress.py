@@ -32,6 +32,7 @@ def pass_exercise(page) -> None:
 
 
 def test_progress_reload_keeps_code_state_and_hints(site, lesson_page, page):
+    page.add_init_script("navigator.storage.persist = async () => { window.persistAsked = true; return true; };")
     lesson_page(site.url(CELLS))
     first = cell(page, 0)
     set_code(page, first, "print('my own code')")
@@ -40,6 +41,7 @@ def test_progress_reload_keeps_code_state_and_hints(site, lesson_page, page):
     run_code(page, block, WRONG)
     block.get_by_role("button", name="Hint (1 of 2)").click()
     pass_exercise(page)
+    assert page.evaluate("window.persistAsked") is True  # the browser is asked to keep the data
     block.get_by_role("button", name="Show solution").click()
     block.get_by_role("button", name="Really show the solution?").click()
     wait_saved(block)
@@ -79,6 +81,8 @@ def test_progress_corrupted_record_is_set_aside_and_the_rest_loads(site, lesson_
                 const tx = open.result.transaction("records", "readwrite");
                 tx.objectStore("records").put("{not json", "fixture-cells/cell-2");
                 tx.objectStore("records").put({schema: 99, lesson: "x", block: "y"}, "fixture-cells/cell-4");
+                // An older record, with fields missing: migrated, not lost.
+                tx.objectStore("records").put({schema: 0, lesson: "fixture-cells", block: "html-cell", code: "print('old')"}, "fixture-cells/html-cell");
                 tx.oncomplete = resolve;
                 tx.onerror = () => reject(tx.error);
             };
@@ -87,6 +91,7 @@ def test_progress_corrupted_record_is_set_aside_and_the_rest_loads(site, lesson_
     page.reload()
     expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
     expect(cell(page, 0).locator(".cm-content")).to_have_text("print('kept')")
+    expect(page.locator("[data-cell=html-cell] .cm-content")).to_have_text("print('old')")
     keys = page.evaluate(
         """() => new Promise((resolve) => {
             const open = indexedDB.open("pyground:/:progress");
