@@ -101,3 +101,17 @@ def test_exercise_verdict_cannot_be_forged(site, lesson_page, code):
     # ...and nothing leaks into the next attempt: a right answer still passes.
     run_code(page, block, "def double(n):\n    return n * 2")
     expect(block).to_have_attribute("data-state", "passed")
+
+
+def test_exercise_each_attempt_starts_with_no_files(site, lesson_page):
+    page = lesson_page(site.url(CELLS))
+    notebook = page.locator("[data-block=run]").first
+    run_code(page, notebook, "import os\nprint(os.getcwd())")
+    folder = output(notebook).inner_text()
+    block = exercise(page)
+    code = "import os\nprint('found' if os.path.exists('notes.txt') else 'clean')\nopen('notes.txt', 'w').write('x')"
+    for _ in range(2):
+        run_code(page, block, code)
+        expect(output(block)).to_have_text("clean\n")
+    run_code(page, notebook, "import os\nprint(os.getcwd())")
+    expect(output(notebook)).to_have_text(folder)  # the notebook's own folder is back

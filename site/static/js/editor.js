@@ -63,7 +63,7 @@ export async function createEditor(container, { onRun, onChange }) {
           python(),
           language.indentUnit.of("    "),
           EditorView.lineWrapping,
-          EditorView.contentAttributes.of({ "aria-label": label }),
+          EditorView.contentAttributes.of({ "aria-label": label, "aria-describedby": "editor-help" }),
           EditorView.updateListener.of((update) => update.docChanged && onChange?.()),
         ],
       }),

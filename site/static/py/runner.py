@@ -11,7 +11,10 @@ end them too. Without isolation the page stops a run by ending this worker.
 import base64
 import builtins
 import json
+import os
+import shutil
 import sys
+import tempfile
 import time
 
 import js
@@ -186,8 +189,10 @@ def run_cell(code, run_id, filename):
 
 
 def check_exercise(code, check, setup, run_id, filename):
-    """Run an attempt in a fresh namespace, then the checks; return the verdict."""
+    """Run an attempt in a fresh namespace and a fresh working folder, then the checks."""
     _begin(run_id)
+    home, work = os.getcwd(), tempfile.mkdtemp()
+    os.chdir(work)  # files an earlier attempt wrote are not there to find
     try:
         return run_exercise(
             code,
@@ -207,6 +212,8 @@ def check_exercise(code, check, setup, run_id, filename):
             "stopped": True,
         }
     finally:
+        os.chdir(home)
+        shutil.rmtree(work, ignore_errors=True)
         _end()
 
 
