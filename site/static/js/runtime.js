@@ -72,7 +72,11 @@ export class Runtime extends EventTarget {
         // The worker never reports a failed download (PyScript waits forever), so the
         // files are fetched here first: failures surface, progress shows, and the
         // worker then finds them in the HTTP (and service worker) cache.
-        await this.download();
+        this.downloaded ??= this.download().catch((error) => {
+          this.downloaded = null;
+          throw error;
+        });
+        await this.downloaded; // once per page: a restart starts from the files already here
         this.worker = await withTimeout(this.createWorker(), START_TIMEOUT_MS, `${this.interpreter} did not start`);
         this.loadSeconds = (performance.now() - started) / 1000;
         this.setState("ready");
