@@ -58,69 +58,53 @@ def verify_course(course: Course, root: Path, wheels: dict[str, Path]) -> list[P
     return problems
 
 
+def exercise_cases(lesson: Lesson) -> list[dict]:
+    """Each exercise's solution, then its starter code, as the checker takes them."""
+    return [
+        {"code": code, "check": exercise.check_code, "setup": exercise.setup}
+        for exercise in lesson.exercises
+        for code in (exercise.solution or "", exercise.starter)
+    ]
+
+
+def lesson_problems(
+    lesson: Lesson, where: str, verdicts: list[dict], cell_errors: list, runtime: str = ""
+) -> list[Problem]:
+    """What is wrong in one lesson's results (verdicts in `exercise_cases` order), in any runtime."""
+    suffix = f" ({runtime})" if runtime else ""
+    problems = []
+    for index, verdict in enumerate(verdicts):
+        exercise, role = lesson.exercises[index // 2], ("solution", "starter code")[index % 2]
+        if verdict.get("flaky"):
+            message = f"the {role} of '{exercise.id}' passes on one run and fails on another; seed random numbers and avoid checks that depend on time"
+        elif role == "solution" and not verdict["passed"]:
+            message = f"the solution of '{exercise.id}' fails its checks: {verdict['message']} {verdict.get('error') or ''}".strip()
+        elif role == "starter code" and verdict["passed"]:
+            message = f"the starter code of '{exercise.id}' already passes its checks; make a check that it fails"
+        else:
+            continue
+        problems.append(Problem(where, exercise.line, message + suffix))
+    for cell, error in zip(lesson.run_cells, cell_errors, strict=True):
+        if error and not cell.expect_error:
+            problems.append(
+                Problem(where, cell.line, f"this cell raises {error}; fix it or mark it ```python run fails{suffix}")
+            )
+        if not error and cell.expect_error:
+            problems.append(Problem(where, cell.line, f"this cell is marked `fails` but runs without error{suffix}"))
+    return problems
+
+
 def verify_lesson(lesson: Lesson, root: Path, wheels: list[str]) -> list[Problem]:
     where = _display(lesson.path, root)
-    cases = []
-    for exercise in lesson.exercises:
-        cases.append(
-            (
-                exercise,
-                "solution",
-                {"code": exercise.solution or "", "check": exercise.check_code, "setup": exercise.setup},
-            )
-        )
-        cases.append(
-            (exercise, "starter", {"code": exercise.starter, "check": exercise.check_code, "setup": exercise.setup})
-        )
-    job = {"exercises": [c[2] for c in cases], "cells": [cell.code for cell in lesson.run_cells], "wheels": wheels}
+    job = {"exercises": exercise_cases(lesson), "cells": [cell.code for cell in lesson.run_cells], "wheels": wheels}
     try:
         result = _run_child(job)
     except subprocess.TimeoutExpired:
-        return [
-            Problem(
-                where,
-                1,
-                f"verifying this lesson took over {TIME_LIMIT:.0f} s; look for an endless loop in a solution or cell",
-            )
-        ]
+        message = f"verifying this lesson took over {TIME_LIMIT:.0f} s; look for an endless loop in a solution or cell"
+        return [Problem(where, 1, message)]
     except RuntimeError as error:
         return [Problem(where, 1, str(error))]
-    problems = []
-    for (exercise, role, _), verdict in zip(cases, result["exercises"], strict=True):
-        if verdict["flaky"]:
-            problems.append(
-                Problem(
-                    where,
-                    exercise.line,
-                    f"the {role} of '{exercise.id}' passes on one run and fails on another; "
-                    "seed random numbers and avoid checks that depend on time",
-                )
-            )
-            continue
-        if role == "solution" and not verdict["passed"]:
-            problems.append(
-                Problem(
-                    where,
-                    exercise.line,
-                    f"the solution of '{exercise.id}' fails its checks: {verdict['message']} {verdict['error'] or ''}".strip(),
-                )
-            )
-        if role == "starter" and verdict["passed"]:
-            problems.append(
-                Problem(
-                    where,
-                    exercise.line,
-                    f"the starter code of '{exercise.id}' already passes its checks; make a check that it fails",
-                )
-            )
-    for cell, error in zip(lesson.run_cells, result["cells"], strict=True):
-        if error and not cell.expect_error:
-            problems.append(
-                Problem(where, cell.line, f"this cell raises {error}; fix it or mark it ```python run fails")
-            )
-        if not error and cell.expect_error:
-            problems.append(Problem(where, cell.line, "this cell is marked `fails` but runs without error"))
-    return problems
+    return lesson_problems(lesson, where, result["exercises"], result["cells"])
 
 
 def _run_child(job: dict) -> dict:

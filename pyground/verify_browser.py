@@ -27,7 +27,7 @@ from .model import Course, Lesson
 from .problems import Problem
 from .runtime import Pins, vendor
 from .serve import serving
-from .verify import CHECKER, _display
+from .verify import CHECKER, _display, exercise_cases, lesson_problems
 
 HARNESS = Path(__file__).resolve().parent / "harness"
 HARNESS_FILES = ("verify.html", "verify_worker.mjs")
@@ -94,17 +94,13 @@ def verify_course_in_pyodide(
 
 
 def _job(lesson: Lesson, modules: list[str]) -> dict:
-    """What the harness runs: the same cases as verify.py, solution then starter per exercise."""
-    cases = []
-    for exercise in lesson.exercises:
-        for code in (exercise.solution or "", exercise.starter):
-            cases.append({"code": code, "check": exercise.check_code, "setup": exercise.setup})
+    """What the harness runs: the same cases as verify.py."""
     return {
         "interpreter": lesson.interpreter,
         "runner": RUNNERS[lesson.interpreter],
         "files": modules,
         "packages": list(lesson.packages),
-        "exercises": cases,
+        "exercises": exercise_cases(lesson),
         "cells": [cell.code for cell in lesson.run_cells],
     }
 
@@ -172,26 +168,7 @@ def _lesson_problems(lesson: Lesson, result: dict, root: Path, time_limit: float
         line, what = _step(lesson, result.get("step"))
         error = [text for text in result["error"].splitlines() if text.strip()] or ["no message"]
         return [Problem(where, line, f"the check could not run {what}: {error[-1].strip()} ({runtime})")]
-    problems = []
-    for index, verdict in enumerate(result["exercises"]):
-        exercise = lesson.exercises[index // 2]
-        if index % 2 == 0 and not verdict["passed"]:
-            detail = f"{verdict['message']} {verdict.get('error') or ''}".strip()
-            message = f"the solution of '{exercise.id}' fails its checks: {detail} ({runtime})"
-            problems.append(Problem(where, exercise.line, message))
-        if index % 2 == 1 and verdict["passed"]:
-            message = (
-                f"the starter code of '{exercise.id}' already passes its checks; make a check that it fails ({runtime})"
-            )
-            problems.append(Problem(where, exercise.line, message))
-    for cell, error in zip(lesson.run_cells, result["cells"], strict=True):
-        if error and not cell.expect_error:
-            message = f"this cell raises {error}; fix it or mark it ```python run fails ({runtime})"
-            problems.append(Problem(where, cell.line, message))
-        if not error and cell.expect_error:
-            problems.append(
-                Problem(where, cell.line, f"this cell is marked `fails` but runs without error ({runtime})")
-            )
+    problems = lesson_problems(lesson, where, result["exercises"], result["cells"], runtime)
     for logged in result.get("consoleErrors", []):
         line, what = _step(lesson, logged["step"])
         text = logged["text"].strip().splitlines()[0] if logged["text"].strip() else "(no text)"
