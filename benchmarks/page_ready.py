@@ -12,14 +12,8 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
-from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
-from pyground.browser import launch_options
-from pyground.builder import ROOT, BuildConfig, build
-from pyground.serve import serving
+from fixture import fixture_site_in_chromium
 
 BARE_PAGE = """<!doctype html>
 <html data-runtime="loading"><head><meta charset="utf-8"><title>bare</title>
@@ -49,19 +43,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp)
-        build(BuildConfig(lessons=ROOT / "tests" / "fixtures" / "course", out=out))
-        (out / "bench").mkdir()
-        (out / "bench" / "bare.html").write_text(BARE_PAGE)
-        with serving(out) as base, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(**launch_options(playwright))
-            pages = {"lesson page": base + "basics/fixture-cells.html", "bare Pyodide page": base + "bench/bare.html"}
-            times: dict[str, list[float]] = {name: [] for name in pages}
-            for _ in range(args.runs):  # interleaved, so both see the same machine load
-                for name, url in pages.items():
-                    times[name].append(time_to_ready(browser, url))
-            browser.close()
+    with fixture_site_in_chromium({"bench/bare.html": BARE_PAGE}) as (base, browser):
+        pages = {"lesson page": base + "basics/fixture-cells.html", "bare Pyodide page": base + "bench/bare.html"}
+        times: dict[str, list[float]] = {name: [] for name in pages}
+        for _ in range(args.runs):  # interleaved, so both see the same machine load
+            for name, url in pages.items():
+                times[name].append(time_to_ready(browser, url))
     medians = {name: statistics.median(values) for name, values in times.items()}
     for name, values in times.items():
         print(

@@ -13,14 +13,8 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
-from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
-from pyground.browser import launch_options
-from pyground.builder import ROOT, BuildConfig, build
-from pyground.serve import serving
+from fixture import fixture_site_in_chromium
 
 CLICK_TO_OUTPUT = """async () => {
     const cell = document.querySelector("[data-block=run]");
@@ -81,20 +75,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp)
-        build(BuildConfig(lessons=ROOT / "tests" / "fixtures" / "course", out=out))
-        with serving(out) as base, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(**launch_options(playwright))
-            url = base + "basics/fixture-cells.html"
-            for label, workers in (("isolated", "allow"), ("not isolated", "block")):
-                result = measure(browser, url, args.runs, workers)
-                assert result["isolated"] == (workers == "allow"), result
-                print(
-                    f"{label:>13}: Run -> print(1) output median {result['run']:.1f} ms (target < 50 ms); "
-                    f"Stop -> stopped {result['stopped']:.0f} ms, -> ready again {result['ready']:.0f} ms"
-                )
-            browser.close()
+    with fixture_site_in_chromium() as (base, browser):
+        url = base + "basics/fixture-cells.html"
+        for label, workers in (("isolated", "allow"), ("not isolated", "block")):
+            result = measure(browser, url, args.runs, workers)
+            assert result["isolated"] == (workers == "allow"), result
+            print(
+                f"{label:>13}: Run -> print(1) output median {result['run']:.1f} ms (target < 50 ms); "
+                f"Stop -> stopped {result['stopped']:.0f} ms, -> ready again {result['ready']:.0f} ms"
+            )
 
 
 if __name__ == "__main__":
