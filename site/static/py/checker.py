@@ -87,37 +87,37 @@ def run_exercise(code, check, setup="", write_out=None, write_err=None, write_ad
     out, err = _Capture(write_out), _Capture(write_err)
     saved = sys.stdout, sys.stderr
     namespace = {"__name__": "__main__", "__builtins__": builtins}
+    failure = None
     sys.stdout, sys.stderr = out, err
     try:
-        try:
-            if setup:
-                _exec(_compile(setup, "<setup>", "exec"), namespace)
-            _exec(_compile(code, filename, "exec"), namespace)
-        except _SystemExit as error:
-            return _verdict(
-                False,
-                f"Your code called exit({error.code if error.code is not None else ''}) before the checks could run.",
-                out.getvalue(),
-            )
-        except _BaseException as error:
-            text = format_learner_traceback(error, filename)
-            err.write(text)
-            sys.stdout, sys.stderr = saved
-            restore_builtins()
-            if write_advice is not None and (advice := explain(error, filename, code, namespace)):
-                write_advice(advice + "\n")
-            name = type(error).__name__
-            return _verdict(
-                False, f"Your code raised {name}; read the error below, fix it and check again.", out.getvalue(), text
-            )
-        finally:
-            module.update(pristine)  # undo `import checker; checker._verdict = ...`
-            sys.stdout, sys.stderr = saved
-            restore_builtins()
-        return _run_checks(check, namespace, out.getvalue(), filename, err)
+        if setup:
+            _exec(_compile(setup, "<setup>", "exec"), namespace)
+        _exec(_compile(code, filename, "exec"), namespace)
+    except _BaseException as error:  # learner code may raise anything, even BaseException subclasses
+        failure = error
     finally:
+        module.update(pristine)  # undo `import checker; checker._verdict = ...`
         sys.stdout, sys.stderr = saved
         restore_builtins()
+    if failure is not None:
+        return _learner_failed(failure, code, namespace, filename, out.getvalue(), err, write_advice)
+    try:
+        return _run_checks(check, namespace, out.getvalue(), filename, err)
+    finally:  # the checks call learner code, which may patch things again
+        sys.stdout, sys.stderr = saved
+        restore_builtins()
+
+
+def _learner_failed(error, code, namespace, filename, output, err, write_advice):
+    if isinstance(error, _SystemExit):
+        code_text = error.code if error.code is not None else ""
+        return _verdict(False, f"Your code called exit({code_text}) before the checks could run.", output)
+    text = format_learner_traceback(error, filename)
+    err.write(text)
+    if write_advice is not None and (advice := explain(error, filename, code, namespace)):
+        write_advice(advice + "\n")
+    name = type(error).__name__
+    return _verdict(False, f"Your code raised {name}; read the error below, fix it and check again.", output, text)
 
 
 def _run_checks(check, namespace, output, filename, err):
