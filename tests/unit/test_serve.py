@@ -62,8 +62,13 @@ def test_serve_rebuilds_when_a_lesson_changes(tmp_path):
         assert fetch(base + "runtime/pyodide/pyodide.mjs")[0] == "text/javascript"
         assert fetch(base + "runtime/pyodide/pyodide.asm.wasm")[0] == "application/wasm"
         lesson = lessons / "basics" / "01-a.md"
-        lesson.write_text(lesson.read_text().replace("title: A lesson", "title: Edited title"))
-        wait_for(lambda: "Edited title" in fetch(base + "basics/a.html")[1])
+        edited = lesson.read_text().replace("title: A lesson", "title: Edited title")
+
+        def saved_and_rebuilt() -> bool:
+            lesson.write_text(edited)  # saved again each time: the watcher may start after the first save
+            return "Edited title" in fetch(base + "basics/a.html")[1]
+
+        wait_for(saved_and_rebuilt)
     finally:
         server.terminate()
         server.wait(timeout=10)
