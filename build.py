@@ -3,7 +3,7 @@
 
     python build.py build [--out DIR] [--strict]   build the static site
     python build.py serve [--port N]               build, serve on 127.0.0.1, rebuild on change
-    python build.py check [--cpython-only]         verify every lesson in CPython, then in Pyodide
+    python build.py check [LESSON...] [--cpython-only]  verify lessons in CPython, then in Pyodide
     python build.py new TRACK SLUG --title TEXT    start a lesson from a template
 
 Thin on purpose: it parses arguments and calls the engine in `pyground/`.
@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pyground.builder import BuildConfig, build, load_and_validate
+from pyground.model import Course
 from pyground.problems import BuildError
 from pyground.runtime import load_pins
 
@@ -49,6 +50,13 @@ def main(argv: list[str] | None = None) -> int:
         description="Validate every lesson, then run each exercise's solution (must pass), starter (must fail) and every run cell, "
         "first in CPython, then in the Pyodide and MicroPython the site ships (headless Chromium, 20 s per lesson), "
         "reporting problems as path:line.",
+    )
+    check_cmd.add_argument(
+        "only",
+        nargs="*",
+        type=Path,
+        metavar="LESSON",
+        help="lesson files to run (default: all; the whole course is validated either way)",
     )
     check_cmd.add_argument(
         "--lessons", type=Path, default=BuildConfig.lessons, help="lessons folder (default lessons/)"
@@ -144,6 +152,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     course, warnings = load_and_validate(config, pins)
     for warning in warnings:
         print(warning, file=sys.stderr)
+    if args.only:
+        course = _only(course, args.only)
     problems = verify_course(course, config.lessons.parent, {pin.name: wheel(pin) for pin in pins.wheels})
     if not args.cpython_only:
         try:
@@ -162,6 +172,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"{time.perf_counter() - started:.1f} s"
     )
     return 0
+
+
+def _only(course: Course, paths: list[Path]) -> Course:
+    """The course with just the named lesson files, for checking one lesson while writing it."""
+    wanted = {path.resolve() for path in paths}
+    known = {lesson.path.resolve() for lesson in course.lessons}
+    if missing := sorted(str(path) for path in wanted - known):
+        raise SystemExit(f"error: not a lesson of the course: {', '.join(missing)}")
+    tracks = tuple(
+        replace(track, lessons=tuple(lesson for lesson in track.lessons if lesson.path.resolve() in wanted))
+        for track in course.tracks
+    )
+    return replace(course, tracks=tracks)
 
 
 def cmd_new(args: argparse.Namespace) -> int:

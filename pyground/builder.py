@@ -6,6 +6,7 @@ check_ids(...)                   no id that keys saved work may vanish
 raise BuildError if any problem  nothing is written for a broken course
 render_site(...)                 model -> {path: html}
 write pages, the service worker, static files and the vendored runtime
+record_ids(...)                  new ids into lessons/ids.json (not in --strict, where they fail)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import load_course
-from .manifest import check_ids
+from .manifest import check_ids, record_ids
 from .model import Course
 from .problems import BuildError, Problem, Problems
 from .render import SiteInfo, make_environment, render_site
@@ -59,7 +60,9 @@ def build(config: BuildConfig) -> BuildResult:
     env = make_environment(config.theme / "templates")
     info = SiteInfo(build_id=_build_id(config))
     pages = render_site(course, env, info)
-    pages["sw.js"] = env.get_template("sw.js").render(build_id=info.build_id, runtime_id=pins.fingerprint)
+    pages["sw.js"] = env.get_template("sw.js").render(
+        build_id=info.build_id, runtime_id=pins.fingerprint, page_names=_page_names(course)
+    )
 
     config.out.mkdir(parents=True, exist_ok=True)
     _remove_stale_pages(config.out, pages)
@@ -68,8 +71,20 @@ def build(config: BuildConfig) -> BuildResult:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(html, encoding="utf-8")
     _copy_static(config.theme / "static", config.out / info.static_dir)
+    _copy_data_files(course, config.out)
     vendor(pins, config.out)
+    if not config.strict:
+        record_ids(course, config.lessons)
     return BuildResult(course=course, pages=pages, warnings=warnings)
+
+
+def _page_names(course: Course) -> dict[str, str]:
+    """How the offline notice names each page."""
+    names = {"index.html": "The home page"}
+    for track in course.tracks:
+        names[track.url] = f"The page of the track “{track.title}”"
+        names.update({lesson.url: f"The lesson “{lesson.title}”" for lesson in track.lessons})
+    return names
 
 
 def _build_id(config: BuildConfig) -> str:
@@ -90,6 +105,15 @@ def _remove_stale_pages(out: Path, pages: dict[str, str]) -> None:
         relative = path.relative_to(out).as_posix()
         if relative not in pages and not relative.startswith(("runtime/", "static/")):
             path.unlink()
+
+
+def _copy_data_files(course: Course, out: Path) -> None:
+    """Each lesson's data files, published beside its track's pages (the page fetches them from there)."""
+    for lesson in course.lessons:
+        for data in lesson.files:
+            dest = out / lesson.track / data.path
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(data.source, dest)
 
 
 def _copy_static(source: Path, dest: Path) -> None:

@@ -18,13 +18,14 @@ import yaml
 from markdown_it.token import Token
 
 from .markdown import CONTAINERS, make_markdown
-from .model import INTERPRETERS, Course, Exercise, Hint, Lesson, Listing, Prose, RunCell, Track
+from .model import INTERPRETERS, Course, DataFile, Exercise, Hint, Lesson, Listing, Prose, RunCell, Track
 from .problems import Problems
 
 MAX_LESSON_BYTES = 512 * 1024
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 LESSON_FILE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)\.md$")
-FRONT_MATTER_KEYS = {"id", "title", "summary", "packages", "interpreter", "aliases"}
+FRONT_MATTER_KEYS = {"id", "title", "summary", "packages", "interpreter", "aliases", "minutes", "files"}
+MAX_DATA_FILE_BYTES = 2 * 1024 * 1024  # a lesson's data file is downloaded by every learner who opens it
 CELL_KINDS = ("run", "exercise", "setup", "check", "solution")
 CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*$")
 CONTAINER_LINE = re.compile(r"^ {0,3}:::\s*(\S*)")
@@ -161,10 +162,17 @@ def load_lesson(path: Path, track: str, problems: Problems) -> Lesson | None:
     if meta is None:
         return None
     header = _check_front_matter(meta, path, problems)
+    if header is not None:
+        header["files"] = _data_files(meta.get("files") or [], path, problems)
     blocks = BodyParser(path, body_line, problems).parse(body)
     if header is None:
         return None
-    return Lesson(track=track, slug=match.group(2), path=path, blocks=blocks, **header)
+    meta_lines = {
+        line.split(":", 1)[0]: number
+        for number, line in enumerate(meta_text.split("\n"), 2)
+        if line[:1].isalpha() and ":" in line
+    }
+    return Lesson(track=track, slug=match.group(2), path=path, blocks=blocks, meta_lines=meta_lines, **header)
 
 
 def _split_front_matter(text: str, path: Path, problems: Problems) -> tuple[str, str, int] | None:
@@ -208,6 +216,12 @@ def _check_front_matter(meta: dict[str, Any], path: Path, problems: Problems) ->
     packages = meta.get("packages") or []
     if not isinstance(packages, list) or not all(isinstance(p, str) for p in packages):
         fail("packages", "packages must be a list of package names, e.g. `packages: [pygal]`")
+    minutes = meta.get("minutes")
+    if minutes is not None and (type(minutes) is not int or not 1 <= minutes <= 240):
+        fail("minutes", "minutes is the estimated time in whole minutes, e.g. `minutes: 20`")
+    files = meta.get("files") or []
+    if not isinstance(files, list) or not all(isinstance(f, str) and f for f in files):
+        fail("files", "files must be a list of paths next to the lesson, e.g. `files: [data/penguins.csv]`")
     aliases = meta.get("aliases") or []
     if not isinstance(aliases, list) or not all(isinstance(a, str) and ID_PATTERN.match(a) for a in aliases):
         fail("aliases", "aliases must be a list of old ids, e.g. `aliases: [old-lesson-id]`")
@@ -220,7 +234,46 @@ def _check_front_matter(meta: dict[str, Any], path: Path, problems: Problems) ->
         "interpreter": interpreter,
         "packages": tuple(packages),
         "aliases": tuple(aliases),
+        "minutes": minutes,
     }
+
+
+def _data_files(names: list[str], path: Path, problems: Problems) -> tuple[DataFile, ...]:
+    """The files a lesson's code opens by name: they must exist beside it, inside the lessons folder."""
+    line = _front_matter_line(path, "files")
+    track_dir = path.parent
+    files: dict[str, DataFile] = {}
+    for name in names:
+        source = (track_dir / name).resolve()
+        if not source.is_relative_to(track_dir.resolve()) or name.startswith("/"):
+            problems.add(
+                path,
+                line,
+                f"data file '{name}' must be inside this track's folder; use a path like data/{Path(name).name}",
+            )
+        elif not source.is_file():
+            problems.add(
+                path,
+                line,
+                f"data file '{name}' does not exist next to the lesson (looked for {source.relative_to(track_dir.resolve().parent).as_posix()}); add it or fix the path",
+            )
+        elif source.suffix == ".md":
+            problems.add(path, line, f"data file '{name}' is a lesson; data files are CSV, JSON or text")
+        elif (size := source.stat().st_size) > MAX_DATA_FILE_BYTES:
+            problems.add(
+                path,
+                line,
+                f"data file '{name}' is {size // 1024} KiB, over the {MAX_DATA_FILE_BYTES // 1024} KiB limit; use a smaller sample of the data",
+            )
+        elif (other := files.get(source.name)) and other.source != source:
+            problems.add(
+                path,
+                line,
+                f"data files '{other.path}' and '{name}' would both be '{source.name}' in the working folder; rename one",
+            )
+        else:
+            files[source.name] = DataFile(name=source.name, path=Path(name).as_posix(), source=source)
+    return tuple(files.values())
 
 
 def _front_matter_line(path: Path, key: str) -> int:
@@ -328,6 +381,7 @@ class BodyParser:
                 code=token.content,
                 line=self._line(token),
                 expect_error="fails" in options,
+                inputs=tuple(options["input"].split("|")) if "input" in options else (),
             )
         )
 

@@ -41,6 +41,7 @@ class RunCell:
     code: str
     line: int
     expect_error: bool = False
+    inputs: tuple[str, ...] = ()  # what `build.py check` answers when the cell calls input()
     kind: Literal["run"] = "run"
 
 
@@ -74,6 +75,15 @@ Block = Prose | Listing | RunCell | Exercise
 
 
 @dataclass(frozen=True)
+class DataFile:
+    """A file the lesson's code opens by `name` from its working folder (`open("penguins.csv")`)."""
+
+    name: str  # in the working folder
+    path: str  # relative to the track folder, and to the track's pages on the site
+    source: Path
+
+
+@dataclass(frozen=True)
 class Lesson:
     id: str
     title: str
@@ -84,7 +94,14 @@ class Lesson:
     interpreter: Interpreter = "pyodide"
     packages: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    minutes: int | None = None  # estimated time to work through it
+    files: tuple[DataFile, ...] = ()
     blocks: tuple[Block, ...] = ()
+    # File line of each front matter key, for problems found after parsing (e.g. `aliases`).
+    meta_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    def line_of(self, key: str) -> int:
+        return self.meta_lines.get(key, 2)
 
     @property
     def exercises(self) -> tuple[Exercise, ...]:

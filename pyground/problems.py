@@ -26,16 +26,17 @@ class Problems:
         self.items: list[Problem] = []
 
     def add(self, path: Path, line: int, message: str) -> None:
-        self.items.append(Problem(self._display(path), line, message))
+        self.items.append(Problem(self.relative(path), line, message))
 
     def warn(self, path: Path, line: int, message: str) -> None:
-        self.items.append(Problem(self._display(path), line, message, warning=True))
+        self.items.append(Problem(self.relative(path), line, message, warning=True))
 
     def errors(self, strict: bool) -> list[Problem]:
         """Problems that fail the build: every error, and warnings too when strict."""
         return [p for p in sorted(self.items) if strict or not p.warning]
 
-    def _display(self, path: Path) -> str:
+    def relative(self, path: Path) -> str:
+        """`path` as problems show it: relative to the project, with forward slashes."""
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:

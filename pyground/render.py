@@ -34,12 +34,25 @@ def make_environment(templates: Path) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["exercise_data"] = exercise_data
+    env.filters["exercise_keys"] = exercise_keys
     return env
 
 
 def exercise_data(exercise: Exercise) -> dict[str, Any]:
     """The parts of an exercise the browser needs to check it (hidden, not secret)."""
-    return {"id": exercise.id, "setup": exercise.setup, "check": exercise.check_code, "solution": exercise.solution}
+    return {
+        "id": exercise.id,
+        "aliases": list(exercise.aliases),
+        "setup": exercise.setup,
+        "check": exercise.check_code,
+        "solution": exercise.solution,
+    }
+
+
+def exercise_keys(lesson: Lesson) -> dict[str, list[str]]:
+    """Each exercise id of a lesson with its earlier ids: what progress counts on every page.
+    Saved work follows an exercise id wherever the exercise is, and a rename counts once."""
+    return {exercise.id: list(exercise.aliases) for exercise in lesson.exercises}
 
 
 def relative_root(page: str) -> str:
@@ -88,5 +101,6 @@ def _lesson_config(lesson: Lesson) -> dict[str, Any]:
         "packages": list(lesson.packages),
         # Earlier ids: saved work under them is carried over to the current ones.
         "aliases": list(lesson.aliases),
-        "exerciseAliases": {alias: e.id for e in lesson.exercises for alias in e.aliases},
+        # Files the code opens by name: fetched from beside the page into Python's working folder.
+        "files": {data.name: data.path for data in lesson.files},
     }

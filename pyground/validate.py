@@ -18,28 +18,35 @@ def validate_course(course: Course, known_packages: Iterable[str], problems: Pro
 
 
 def _unique_ids(course: Course, problems: Problems) -> None:
-    """Lesson and exercise ids key saved progress, so each must name one thing."""
-    lessons: dict[str, Lesson] = {}
-    exercises: dict[str, tuple[Lesson, Exercise]] = {}
+    """Lesson and exercise ids key saved progress, so each id or alias must name one thing:
+    an alias that is another live id, or that two claim, would merge two learners' records."""
+    lessons: dict[str, tuple[Lesson, int, str]] = {}
+    exercises: dict[str, tuple[Lesson, int, str]] = {}
+
+    def claim(seen: dict, key: str, lesson: Lesson, line: int, role: str, what: str) -> None:
+        if other := seen.get(key):
+            other_lesson, other_line, other_role = other
+            if other_lesson is lesson and role == other_role and (line == other_line or role == "id"):
+                return  # the same claim again, or a duplicate within one lesson (the parser reports those)
+            problems.add(
+                lesson.path,
+                line,
+                f"{what} {role} '{key}' is also the {other_role} at {problems.relative(other_lesson.path)}:{other_line}; "
+                f"saved work is keyed by it, so it must name one {what}: rename one of them or drop the alias",
+            )
+        else:
+            seen[key] = (lesson, line, role)
+
     for lesson in course.lessons:
-        for lesson_id in (lesson.id, *lesson.aliases):
-            if other := lessons.get(lesson_id):
-                problems.add(
-                    lesson.path,
-                    2,
-                    f"lesson id '{lesson_id}' is also used by {other.path.as_posix()}; ids must be unique across the course",
-                )
-            lessons.setdefault(lesson_id, lesson)
+        claim(lessons, lesson.id, lesson, lesson.line_of("id"), "id", "lesson")
         for exercise in lesson.exercises:
-            if seen := exercises.get(exercise.id):
-                other_lesson, other = seen
-                if other_lesson is not lesson:
-                    problems.add(
-                        lesson.path,
-                        exercise.line,
-                        f"exercise id '{exercise.id}' is also used at {other_lesson.path.as_posix()}:{other.line}; rename one of them",
-                    )
-            exercises.setdefault(exercise.id, (lesson, exercise))
+            claim(exercises, exercise.id, lesson, exercise.line, "id", "exercise")
+    for lesson in course.lessons:  # aliases after every live id, so a clash names the live one
+        for alias in lesson.aliases:
+            claim(lessons, alias, lesson, lesson.line_of("aliases"), "alias", "lesson")
+        for exercise in lesson.exercises:
+            for alias in exercise.aliases:
+                claim(exercises, alias, lesson, exercise.line, "alias", "exercise")
 
 
 def _packages(course: Course, known: frozenset[str], problems: Problems) -> None:

@@ -22,8 +22,14 @@ CHECKER = Path(__file__).resolve().parent.parent / "site" / "static" / "py" / "c
 TIME_LIMIT = 10.0
 
 _CHILD = r"""
-import io, json, sys, contextlib
+import io, json, os, shutil, sys, contextlib, tempfile
 job = json.loads(sys.stdin.read())
+scratch = tempfile.mkdtemp(prefix="pyground-verify-")
+def fresh_folder():  # as in the browser: the lesson's data files, and nothing an earlier run wrote
+    folder = tempfile.mkdtemp(dir=scratch)
+    for name, source in job["data"].items():
+        shutil.copyfile(source, os.path.join(folder, name))
+    os.chdir(folder)
 sys.path[:0] = [sys.argv[1], *job["wheels"]]
 import builtins, checker
 def display(*objects):  # the browser shows charts; here, render them to catch errors
@@ -32,19 +38,33 @@ def display(*objects):  # the browser shows charts; here, render them to catch e
 builtins.display = display
 checker.remember_builtins()
 results = []
+def attempt(case):
+    fresh_folder()
+    return checker.run_exercise(case["code"], case["check"], case["setup"])
 for case in job["exercises"]:  # twice each: a verdict that changes between runs is flaky
-    first, second = (checker.run_exercise(case["code"], case["check"], case["setup"]) for _ in range(2))
+    first, second = (attempt(case) for _ in range(2))
     results.append({**first, "flaky": first["passed"] != second["passed"]})
 cells = []
+fresh_folder()
 namespace = {"__name__": "__main__"}
 for cell in job["cells"]:
     buffer = io.StringIO()
+    answers = iter(cell["inputs"])  # a learner would type these; past them, input() meets end of file
+    def typed(prompt="", answers=answers):
+        line = next(answers, None)
+        if line is None:
+            raise EOFError("input(): mark the cell with input=... to give `build.py check` an answer")
+        print(f"{prompt}{line}")
+        return line
+    builtins.input = typed
     try:
         with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
-            exec(compile(cell, "<cell>", "exec"), namespace)
+            exec(compile(cell["code"], "<cell>", "exec"), namespace)
         cells.append(None)
     except BaseException as error:
         cells.append(f"{type(error).__name__}: {error}")
+os.chdir(os.path.dirname(scratch))
+shutil.rmtree(scratch, ignore_errors=True)
 print(json.dumps({"exercises": results, "cells": cells}))
 """
 
@@ -65,6 +85,11 @@ def exercise_cases(lesson: Lesson) -> list[dict]:
         for exercise in lesson.exercises
         for code in (exercise.solution or "", exercise.starter)
     ]
+
+
+def cell_cases(lesson: Lesson) -> list[dict]:
+    """Each run cell, in page order, with the lines `check` types when it asks for input."""
+    return [{"code": cell.code, "inputs": list(cell.inputs)} for cell in lesson.run_cells]
 
 
 def lesson_problems(
@@ -96,7 +121,12 @@ def lesson_problems(
 
 def verify_lesson(lesson: Lesson, root: Path, wheels: list[str]) -> list[Problem]:
     where = _display(lesson.path, root)
-    job = {"exercises": exercise_cases(lesson), "cells": [cell.code for cell in lesson.run_cells], "wheels": wheels}
+    job = {
+        "exercises": exercise_cases(lesson),
+        "cells": cell_cases(lesson),
+        "wheels": wheels,
+        "data": {data.name: str(data.source) for data in lesson.files},
+    }
     try:
         result = _run_child(job)
     except subprocess.TimeoutExpired:

@@ -27,7 +27,7 @@ from .model import Course, Lesson
 from .problems import Problem
 from .runtime import Pins, vendor
 from .serve import serving
-from .verify import CHECKER, _display, exercise_cases, lesson_problems
+from .verify import CHECKER, _display, cell_cases, exercise_cases, lesson_problems
 
 HARNESS = Path(__file__).resolve().parent / "harness"
 HARNESS_FILES = ("verify.html", "verify_worker.mjs")
@@ -71,7 +71,7 @@ def verify_course_in_pyodide(
     jobs = [_job(lesson, modules) for lesson in lessons]
     parallel = parallel or max(1, min(4, os.cpu_count() or 1, len(jobs)))
     with tempfile.TemporaryDirectory(prefix="pyground-check-") as folder:
-        _stage(Path(folder), pins, static_py)
+        _stage(Path(folder), pins, static_py, lessons)
         # A thread of its own: Playwright's sync API refuses to start inside a running
         # asyncio loop (pytest-playwright's, a notebook's), and a new thread has none.
         with ThreadPoolExecutor(1) as pool:
@@ -101,13 +101,24 @@ def _job(lesson: Lesson, modules: list[str]) -> dict:
         "files": modules,
         "packages": list(lesson.packages),
         "exercises": exercise_cases(lesson),
-        "cells": [cell.code for cell in lesson.run_cells],
+        "cells": cell_cases(lesson),
+        "dataFiles": {data.name: _data_url(lesson, data.name) for data in lesson.files},
     }
 
 
-def _stage(folder: Path, pins: Pins, static_py: Path) -> None:
-    """The served folder: runtime/ as the site ships it, the harness, the site's Python files."""
+def _data_url(lesson: Lesson, name: str) -> str:
+    return f"data/{lesson.id}/{name}"
+
+
+def _stage(folder: Path, pins: Pins, static_py: Path, lessons: list[Lesson]) -> None:
+    """The served folder: runtime/ as the site ships it, the harness, the site's Python files,
+    and each lesson's data files."""
     vendor(pins, folder)
+    for lesson in lessons:
+        for data in lesson.files:
+            dest = folder / _data_url(lesson, data.name)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(data.source, dest)
     for name in HARNESS_FILES:
         shutil.copyfile(HARNESS / name, folder / name)
     for path in static_py.glob("*.py"):

@@ -50,6 +50,12 @@ self.addEventListener("message", async ({ data }) => {
   }
 });
 
+async function bytes(name) {
+  const response = await fetch(new URL(name, HERE));
+  if (!response.ok) throw new Error(`${name}: ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 async function text(name) {
   const response = await fetch(new URL(name, HERE));
   if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
@@ -60,7 +66,8 @@ async function text(name) {
 class PageStandIn {
   constructor() {
     this.stderr = [];
-    this.sync = {};
+    this.answers = []; // what the cell's `input=` option types, line by line
+    this.sync = { read_line: () => this.answers.shift() ?? null };
     this.xworker = { postMessage: (message) => this.receive(message) };
   }
 
@@ -121,10 +128,12 @@ async function checkInPyodide(job, snapshot) {
     if (errors.length) throw new Error(`loading ${job.packages.join(", ")} failed: ${errors.join("; ")}`);
   }
   for (const name of job.files) pyodide.FS.writeFile(name, await text(name)); // beside the runner, as on the site
+  for (const [name, url] of Object.entries(job.dataFiles)) pyodide.FS.writeFile(name, await bytes(url)); // the lesson's data
   const page = new PageStandIn();
   pyodide.registerJsModule("polyscript", { xworker: page.xworker });
   pyodide.registerJsModule("pyscript", { sync: page.sync });
   pyodide.runPython(await text(job.runner), { filename: job.runner });
+  pyodide.globals.get("set_data_files")(pyodide.toPy(Object.keys(job.dataFiles)));
   const plain = (proxy) => {
     const value = proxy.toJs({ dict_converter: Object.fromEntries });
     proxy.destroy();
@@ -136,8 +145,10 @@ async function checkInPyodide(job, snapshot) {
     step("exercise", index);
     return plain(checkExercise(c.code, c.check, c.setup, "check", "<exercise>"));
   });
-  const cells = job.cells.map((code, index) => {
+  pyodide.globals.set("_isolated", true); // input() reads from the stand-in, as from an isolated page
+  const cells = job.cells.map(({ code, inputs }, index) => {
     step("cell", index);
+    page.answers = [...inputs];
     return cellError(page.capture(() => plain(runCell(code, "check", `<cell ${index + 1}>`))));
   });
   return { exercises, cells };
@@ -165,8 +176,10 @@ async function checkInMicroPython(job) {
     if (!result.passed && result.error == null && result.message.startsWith("Your code raised")) result.error = errorLine;
     return result;
   });
-  const cells = job.cells.map((code, index) => {
+  mp.globals.set("_isolated", true);
+  const cells = job.cells.map(({ code, inputs }, index) => {
     step("cell", index);
+    page.answers = [...inputs];
     return cellError(page.capture(() => JSON.parse(runCell(code, "check", `<cell ${index + 1}>`))));
   });
   return { exercises, cells };

@@ -10,6 +10,8 @@ const RUNTIME_CACHE = "pyground-runtime-{{ runtime_id }}";
 const SITE_CACHE = "pyground-site-{{ build_id }}";
 const SCOPE = new URL(self.registration.scope);
 const RUNTIME_PATH = new URL("runtime/", SCOPE).pathname;
+// What each page is, so the offline notice can name what was asked for.
+const PAGE_NAMES = {{ page_names|tojson }};
 
 self.addEventListener("activate", (event) => {
   // Drop this site's caches from older deploys; never touch other sites' caches on the same origin.
@@ -51,7 +53,7 @@ async function networkFirst(request) {
   } catch (error) {
     const hit = await cache.match(request, { ignoreSearch: request.mode === "navigate" });
     if (hit) return hit;
-    if (request.mode === "navigate") return offlinePage();
+    if (request.mode === "navigate") return offlinePage(request.url);
     throw error;
   }
 }
@@ -65,11 +67,15 @@ function isolate(response) {
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
-function offlinePage() {
+function offlinePage(url) {
+  let path = new URL(url).pathname.slice(SCOPE.pathname.length);
+  if (path === "" || path.endsWith("/")) path += "index.html";
+  const what = PAGE_NAMES[path] ?? "This page";
+  const escape = (text) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   const html =
     '<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
     "<title>Offline</title><main style=\"font-family:system-ui;max-width:40rem;margin:3rem auto;padding:0 1rem\">" +
-    "<h1>You are offline</h1><p>This lesson has not been opened on this device before, so it is not saved for offline use. " +
-    "Lessons you have opened before still work. Connect to the internet and reload to open this one.</p></main>";
+    `<h1>You are offline</h1><p>${escape(what)} has not been opened on this device before, so it is not saved for offline use. ` +
+    "Pages you have opened before still work. Connect to the internet and reload to open this one.</p></main>";
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }

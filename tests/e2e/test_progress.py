@@ -241,3 +241,110 @@ def test_progress_follows_a_renamed_exercise(site, lesson_page, page):
     expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
     expect(exercise(page)).to_have_attribute("data-state", "passed")
     expect(exercise(page).locator(".cm-content")).to_have_text("def double(n):    return n + n")
+
+
+def put_records(page, records: list[dict], version: int | None = None) -> None:
+    """Write records straight into the progress database (opened at `version`, upgrading it if higher)."""
+    page.evaluate(
+        """([records, version]) => new Promise((resolve, reject) => {
+            const open = version ? indexedDB.open("pyground:/:progress", version) : indexedDB.open("pyground:/:progress");
+            open.onupgradeneeded = () => {
+                if (!open.result.objectStoreNames.contains("records")) open.result.createObjectStore("records");
+            };
+            open.onsuccess = () => {
+                const tx = open.result.transaction("records", "readwrite");
+                for (const r of records) tx.objectStore("records").put(r, `${r.lesson}/${r.block}`);
+                tx.oncomplete = () => { open.result.close(); resolve(); };
+                tx.onerror = () => reject(tx.error);
+            };
+            open.onerror = () => reject(open.error);
+        })""",
+        [records, version],
+    )
+
+
+def passed_record(lesson: str, block: str, code: str) -> dict:
+    return {
+        "schema": 1,
+        "lesson": lesson,
+        "block": block,
+        "code": code,
+        "codeAt": 1,
+        "attempts": 2,
+        "passed": True,
+        "passedAt": 1,
+        "hints": 0,
+        "solution": False,
+        "updatedAt": 1,
+    }
+
+
+def test_progress_a_renamed_exercise_counts_once(site, lesson_page, page):
+    page.goto(site.url())
+    put_records(page, [passed_record("fixture-cells", "fixture-twice", "def double(n):\n    return n + n")])
+    lesson_page(site.url(CELLS))  # the exercise is now `fixture-double aliases=fixture-twice`
+    expect(exercise(page)).to_have_attribute("data-state", "passed")
+    expect(page.locator("[data-page-progress]")).to_have_text("1 of 1 exercises done")
+    run_code(page, exercise(page), RIGHT)  # a new pass under the new id: still one exercise
+    wait_saved(exercise(page))
+    expect(page.locator("[data-page-progress]")).to_have_text("1 of 1 exercises done")
+    page.goto(site.url())
+    expect(page.locator("[data-lesson-link=fixture-cells] [data-lesson-progress]")).to_have_text("1 of 1 done")
+
+
+def test_progress_follows_an_exercise_moved_to_another_lesson(site, lesson_page, page):
+    page.goto(site.url())
+    # Saved while `fixture-double` was part of the packages lesson; it has since moved to the cells lesson.
+    put_records(page, [passed_record("fixture-packages", "fixture-double", "def double(n):\n    return 2 * n")])
+    lesson_page(site.url(CELLS))
+    expect(exercise(page)).to_have_attribute("data-state", "passed")
+    expect(exercise(page).locator(".cm-content")).to_have_text("def double(n):    return 2 * n")
+    expect(page.locator("[data-page-progress]")).to_have_text("1 of 1 exercises done")
+    page.goto(site.url())
+    expect(page.locator("[data-lesson-link=fixture-cells] [data-lesson-progress]")).to_have_text("1 of 1 done")
+    expect(page.locator("[data-lesson-link=fixture-packages] [data-lesson-progress]")).not_to_contain_text("done")
+
+
+def test_progress_database_upgraded_by_a_newer_deploy_is_shown_with_a_notice(site, lesson_page, page):
+    page.goto(site.url())
+    expect(page.locator("[data-lesson-link=fixture-cells] [data-lesson-progress]")).to_have_text("0 of 1 done")
+    # A tab of a newer deploy upgrades the database: this (older) tab lets it, and says what to do.
+    put_records(page, [passed_record("fixture-cells", "fixture-double", RIGHT)], version=2)
+    expect(page.get_by_role("alert")).to_contain_text("Reload this page")
+    lesson_page(site.url(CELLS))  # an old page meets the newer database
+    expect(page.get_by_role("alert")).to_contain_text("A newer version of this site")
+    expect(exercise(page)).to_have_attribute("data-state", "passed")  # saved work is shown, not missing
+    expect(page.locator("[data-page-progress]")).to_have_text("1 of 1 exercises done")
+    run_code(page, cell(page, 0), "print('still works')")
+    expect(cell(page, 0).locator("[data-output]")).to_have_text("still works\n")
+
+
+def test_progress_open_tab_saves_then_lets_a_newer_deploy_upgrade(site, lesson_page, page):
+    lesson_page(site.url(CELLS))
+    set_code(page, cell(page, 0), "print('typed just before')")  # still pending: saved after a pause
+    newer = page.context.new_page()
+    newer.goto(site.url("static/favicon.svg"))  # same origin, no page scripts
+    put_records(newer, [], version=2)  # would wait forever if the old tab kept the database open
+    expect(page.get_by_role("alert")).to_contain_text("Reload this page")
+    saved = newer.evaluate(
+        """() => new Promise((resolve) => {
+            const open = indexedDB.open("pyground:/:progress");
+            open.onsuccess = () => {
+                const get = open.result.transaction("records").objectStore("records").get("fixture-cells/cell-1");
+                get.onsuccess = () => resolve(get.result?.code);
+            };
+        })"""
+    )
+    assert saved == "print('typed just before')"
+    newer.close()
+
+
+def test_progress_offline_notice_names_what_was_asked_for(site, lesson_page, page, guard):
+    guard.allow_console_error("status of 503")  # the offline notice is served as 503 Service Unavailable
+    lesson_page(site.url(CELLS))  # installs the service worker
+    page.context.set_offline(True)
+    page.goto(site.url("iot/index.html"))
+    expect(page.locator("main")).to_contain_text("The page of the track “IoT”")
+    page.goto(site.url("iot/fixture-micro.html"))
+    expect(page.locator("main")).to_contain_text("The lesson “MicroPython”")
+    page.context.set_offline(False)

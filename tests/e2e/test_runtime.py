@@ -122,7 +122,11 @@ def test_runtime_input_without_isolation_explains_itself(site, unisolated_page):
     page = unisolated_page(site.url(CELLS))
     asking = cell(page, 0)
     run_code(page, asking, "input('Name? ')")
-    expect(output(asking)).to_contain_text("input() needs this page to be cross-origin isolated")
+    # Reloading cannot help where service workers are blocked: say what can.
+    expect(output(asking)).to_contain_text("the window blocks the site's service worker")
+    expect(output(asking)).to_contain_text("Give your program its data in the code instead")
+    expect(output(asking)).not_to_contain_text("Reload")
+    expect(page.locator("[data-runtime-status]")).to_contain_text("blocks the site's service worker")
     assert page.get_by_role("textbox", name=re.compile("Input for the program")).count() == 0
 
 

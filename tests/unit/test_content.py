@@ -284,3 +284,67 @@ def test_course_unlisted_track_folder_fails(tmp_path):
     with pytest.raises(BuildError) as caught:
         load_and_validate(BuildConfig(lessons=lessons_dir), PINS)
     assert "folder extra/ has lessons but is not listed" in str(caught.value)
+
+
+def test_course_exercise_alias_equal_to_a_live_exercise_id_names_both(tmp_path):
+    second = GOOD.format(id="b").replace("id=b-ex", "id=b-ex aliases=a-ex")
+    [error] = problems(tmp_path, {"basics/01-a.md": GOOD.format(id="a"), "basics/02-b.md": second})
+    assert error.startswith("lessons/basics/02-b.md:13:") and "exercise alias 'a-ex'" in error
+    assert "the id at lessons/basics/01-a.md:13" in error
+
+
+def test_course_exercise_alias_claimed_twice_names_both(tmp_path):
+    first = GOOD.format(id="a").replace("id=a-ex", "id=a-ex aliases=old-ex")
+    second = GOOD.format(id="b").replace("id=b-ex", "id=b-ex aliases=old-ex")
+    [error] = problems(tmp_path, {"basics/01-a.md": first, "basics/02-b.md": second})
+    assert error.startswith("lessons/basics/02-b.md:13:") and "exercise alias 'old-ex'" in error
+    assert "the alias at lessons/basics/01-a.md:13" in error
+
+
+def test_course_lesson_alias_equal_to_a_live_lesson_id_names_both(tmp_path):
+    second = GOOD.format(id="b").replace("summary: Short.", "summary: Short.\naliases: [a]")
+    [error] = problems(tmp_path, {"basics/01-a.md": GOOD.format(id="a"), "basics/02-b.md": second})
+    assert error.startswith("lessons/basics/02-b.md:5:") and "lesson alias 'a'" in error
+    assert "the id at lessons/basics/01-a.md:2" in error
+
+
+def test_lesson_data_file_is_loaded_with_its_name(tmp_path):
+    text = GOOD.format(id="a").replace("summary: Short.", "summary: Short.\nminutes: 15\nfiles: [data/points.csv]")
+    lessons = write_course(tmp_path, {"basics/01-a.md": text})
+    (lessons / "basics" / "data").mkdir()
+    (lessons / "basics" / "data" / "points.csv").write_text("x,y\n1,2\n")
+    [lesson] = load_and_validate(BuildConfig(lessons=lessons), PINS)[0].lessons
+    assert lesson.minutes == 15
+    assert [(f.name, f.path) for f in lesson.files] == [("points.csv", "data/points.csv")]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ("[data/missing.csv]", "does not exist next to the lesson"),
+        ("[../../secret.txt]", "must be inside this track's folder"),
+        ("[big.csv]", "over the 2048 KiB limit"),
+        ("data.csv", "files must be a list"),
+    ],
+)
+def test_lesson_bad_data_file_fails_at_the_files_line(tmp_path, files, expected):
+    text = GOOD.format(id="a").replace("summary: Short.", f"summary: Short.\nfiles: {files}")
+    lessons = write_course(tmp_path, {"basics/01-a.md": text})
+    (lessons / "basics" / "big.csv").write_bytes(b"x" * (2 * 1024 * 1024 + 1))
+    (tmp_path / "secret.txt").write_text("no")
+    with pytest.raises(BuildError) as caught:
+        load_and_validate(BuildConfig(lessons=lessons), PINS)
+    [error] = [str(p) for p in caught.value.problems]
+    assert error.startswith("lessons/basics/01-a.md:5:") and expected in error, error
+
+
+def test_lesson_minutes_must_be_a_whole_number(tmp_path):
+    text = GOOD.format(id="a").replace("summary: Short.", "summary: Short.\nminutes: soon")
+    [error] = problems(tmp_path, {"basics/01-a.md": text})
+    assert error.startswith("lessons/basics/01-a.md:5:") and "whole minutes" in error
+
+
+def test_run_cell_input_option_gives_the_lines_check_types(tmp_path):
+    text = GOOD.format(id="a").replace("```python run\n", "```python run input=Ada|17\n")
+    cell = load(tmp_path, {"basics/01-a.md": text}).lessons[0].run_cells[0]
+    assert cell.inputs == ("Ada", "17")

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from pyground.builder import BuildConfig, load_and_validate
+from pyground.manifest import record_ids
 from pyground.problems import BuildError
 from pyground.runtime import load_pins
 
@@ -17,7 +18,11 @@ PINS = load_pins(BuildConfig().pyproject)
 
 
 def validate(lessons, strict=False):
-    return load_and_validate(BuildConfig(lessons=lessons, strict=strict), PINS)
+    """What a build does with ids: check them, then (not strict) record new ones."""
+    course, warnings = load_and_validate(BuildConfig(lessons=lessons, strict=strict), PINS)
+    if not strict:
+        record_ids(course, lessons)
+    return course, warnings
 
 
 def errors(lessons, strict=False) -> list[str]:
@@ -30,6 +35,12 @@ def test_ids_are_recorded_by_a_normal_build(tmp_path):
     lessons = write_course(tmp_path, {"basics/01-a.md": GOOD.format(id="a")})
     validate(lessons)
     assert json.loads((lessons / "ids.json").read_text()) == {"lessons": {"a": ["a-ex"]}}
+
+
+def test_ids_validation_alone_writes_nothing(tmp_path):
+    lessons = write_course(tmp_path, {"basics/01-a.md": GOOD.format(id="a")})
+    load_and_validate(BuildConfig(lessons=lessons), PINS)  # what `build.py check` does
+    assert not (lessons / "ids.json").exists()
 
 
 def test_ids_unrecorded_fail_a_strict_build(tmp_path):

@@ -68,6 +68,16 @@ class Block {
     this.section.dataset.saved = "saved";
   }
 
+  /** This block's saved record, if any. */
+  saved() {
+    return this.progress.get(this.lesson, this.id);
+  }
+
+  /** Whether a changed record (from another tab or an import) is this block's. */
+  owns(record) {
+    return record.lesson === this.lesson && record.block === this.id;
+  }
+
   /** Show a saved record: the learner's code (from this visit, another tab or an import). */
   async restore(record) {
     await this.editorReady;
@@ -188,8 +198,16 @@ export class ExerciseCell extends Block {
     if (context.rules?.solution === false) this.solutionButton.hidden = true;
   }
 
+  saved() {
+    return this.progress.exercise(this.id, this.data.aliases);
+  }
+
+  owns(record) {
+    return record.block === this.id || this.data.aliases.includes(record.block);
+  }
+
   get record() {
-    return this.progress.get(this.lesson, this.id) ?? {};
+    return this.saved() ?? {};
   }
 
   async restore(record) {

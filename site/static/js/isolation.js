@@ -36,6 +36,25 @@ export async function ensureIsolation() {
   return new Promise(() => {});
 }
 
+/** Why this page is not isolated, and what the learner can do about it (shown by input() and the status line). */
+export async function withoutIsolation() {
+  if (await registerServiceWorker()) {
+    return {
+      status: "Stop restarts it; for input(), reload the page normally (not a hard reload).",
+      input:
+        "input() cannot wait for your answer on this page right now, because it was opened with a hard reload. " +
+        "Reload it normally and input() will work; or give your program its data in the code, e.g. name = \"Ada\".",
+    };
+  }
+  return {
+    status: "This browser window blocks the site's service worker, so Stop restarts Python and input() cannot wait for an answer.",
+    input:
+      "input() cannot wait for your answer in this browser window, because the window blocks the site's service worker " +
+      "(private windows often do). Give your program its data in the code instead, e.g. name = \"Ada\" in place of " +
+      "name = input(), or open the site in a normal window.",
+  };
+}
+
 function session(method, ...args) {
   try {
     return sessionStorage[method](...args);

@@ -2,14 +2,20 @@
 // and keep the status line honest about what the interpreter is doing.
 import { ExerciseCell, RunCell } from "./cell.js";
 import { makeButton } from "./dom.js";
-import { ensureIsolation } from "./isolation.js";
+import { ensureIsolation, withoutIsolation } from "./isolation.js";
 import { openProgress, PAGE } from "./progress.js";
 import { Runtime } from "./runtime.js";
 
 // Before Python starts: on a first visit the page reloads once to become isolated.
-await ensureIsolation();
+const isolated = await ensureIsolation();
+const help = isolated ? null : await withoutIsolation();
 const config = JSON.parse(document.getElementById("lesson-config").textContent);
-const runtime = new Runtime({ interpreter: config.interpreter, packages: config.packages });
+const runtime = new Runtime({
+  interpreter: config.interpreter,
+  packages: config.packages,
+  files: config.files,
+  inputHelp: help?.input,
+});
 const name = config.interpreter === "micropython" ? "MicroPython" : "Python";
 const status = document.querySelector("[data-runtime-status]");
 const cells = [];
@@ -33,7 +39,7 @@ const STATUS = {
   loading: () => `Loading ${name}…`,
   ready: (message) =>
     `${message === "stopped" ? "Stopped. " : ""}${name} is ready.` +
-    (runtime.isolated ? "" : " (Stop restarts it; input() needs a normal reload.)"),
+    (help ? ` (${help.status})` : ""),
   running: () => "Running… (Stop is next to the cell)",
   error: (message) => `${message} Check your connection and press Retry.`,
 };
@@ -54,19 +60,20 @@ const progress = await openProgress();
 const context = { runtime, progress, lesson: config.lesson, rules: {} };
 cells.push(...[...document.querySelectorAll("[data-block=run]")].map((section) => new RunCell(section, context)));
 const exercises = [...document.querySelectorAll("[data-block=exercise]")].map((section) => new ExerciseCell(section, context));
-const blocks = new Map([...cells, ...exercises].map((block) => [block.id, block]));
+const blocks = [...cells, ...exercises];
 
 // Saved work comes back (also from this lesson's earlier ids); changes from another tab
 // or an import show up as they happen.
-await progress.carryOver(config.lesson, config);
-for (const block of blocks.values()) block.restore(progress.get(config.lesson, block.id));
+await progress.carryOver(config.lesson, config.aliases);
+for (const block of blocks) block.restore(block.saved());
 progress.addEventListener("change", ({ detail: record }) => {
-  if (record.lesson === config.lesson) blocks.get(record.block)?.restore(record);
+  for (const block of blocks) if (block.owns(record)) block.restore(block.saved());
 });
 progress.update(config.lesson, PAGE, { visitedAt: Date.now() });
 // Keystrokes are saved after a short pause; leaving the page saves at once.
 const saveAll = () => blocks.forEach((block) => block.save());
 addEventListener("pagehide", saveAll);
+progress.addEventListener("closing", saveAll); // another tab is upgrading the database: save first
 document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && saveAll());
 
 runAll.hidden = cells.length === 0;

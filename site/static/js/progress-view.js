@@ -21,10 +21,10 @@ export async function showProgress() {
 function showCompletion(progress) {
   let latest = null;
   for (const item of document.querySelectorAll("[data-lesson-link]")) {
-    const records = progress.forLesson(item.dataset.lessonLink);
-    const total = Number(item.dataset.exercises);
-    const passed = records.filter((record) => record.passed).length;
-    const visit = records.find((record) => record.block === PAGE);
+    const exercises = JSON.parse(item.dataset.exercises);
+    const total = Object.keys(exercises).length;
+    const passed = progress.passedCount(exercises);
+    const visit = progress.get(item.dataset.lessonLink, PAGE);
     const label = item.querySelector("[data-lesson-progress]");
     label.textContent = total ? `${passed} of ${total} done` : visit ? "visited" : "";
     item.dataset.complete = String(total > 0 && passed >= total);
@@ -39,8 +39,9 @@ function showCompletion(progress) {
   }
   const page = document.querySelector("[data-page-progress]");
   if (page) {
-    const total = Number(page.dataset.exercises);
-    const passed = progress.forLesson(page.dataset.pageProgress).filter((record) => record.passed).length;
+    const exercises = JSON.parse(page.dataset.exercises);
+    const total = Object.keys(exercises).length;
+    const passed = progress.passedCount(exercises);
     page.textContent = total ? `${passed} of ${total} exercises done` : "";
   }
 }

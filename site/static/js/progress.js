@@ -38,10 +38,11 @@ export function merge(a, b) {
   };
 }
 
-/** A stored value made safe to use, or null when it is not a record. Old schemas are migrated here. */
-export function normalise(value) {
+/** A stored value made safe to use, or null when it is not a record. Old schemas are migrated here;
+ * a newer schema is read only when `newer` allows it (a newer deploy's database, shown read-only). */
+export function normalise(value, newer = false) {
   if (!value || typeof value !== "object" || typeof value.lesson !== "string" || typeof value.block !== "string") return null;
-  if (typeof value.schema !== "number" || value.schema > SCHEMA) return null;
+  if (typeof value.schema !== "number" || (value.schema > SCHEMA && !newer)) return null;
   const record = {
     schema: SCHEMA,
     lesson: value.lesson,
@@ -74,22 +75,55 @@ class MemoryBackend {
   }
 }
 
+const NEWER_SITE =
+  "A newer version of this site, open in another tab, has upgraded your saved progress. " +
+  "Reload this page to keep saving: your work is safe, and what you do here is kept on this page until then.";
+
+/** Thrown instead of writing when this page's copy of the site is older than the database. */
+class ReloadNeeded extends Error {
+  name = "ReloadNeeded";
+}
+
 class IndexedDbBackend {
   name = "indexeddb";
-  constructor(db) {
+  constructor(db, progress, { readOnly = false } = {}) {
     this.db = db;
+    this.readOnly = readOnly;
+    // A newer deploy in another tab wants to upgrade: save what is pending, let it go ahead, ask to reload.
+    db.onversionchange = () => {
+      progress.dispatchEvent(new Event("closing")); // listeners save synchronously, before the close
+      db.close();
+      this.readOnly = true;
+      progress.warn(NEWER_SITE);
+    };
   }
-  static open() {
+
+  static open(progress) {
     return new Promise((resolve, reject) => {
       const request = indexedDB.open(DB_NAME, SCHEMA);
       request.onupgradeneeded = () => {
         if (!request.result.objectStoreNames.contains(STORE)) request.result.createObjectStore(STORE);
       };
-      request.onsuccess = () => resolve(new IndexedDbBackend(request.result));
-      request.onerror = () => reject(request.error);
-      request.onblocked = () => reject(new Error("progress database blocked by another tab"));
+      request.onsuccess = () => resolve(new IndexedDbBackend(request.result, progress));
+      request.onerror = () => {
+        if (request.error?.name !== "VersionError") return reject(request.error);
+        // A newer deploy upgraded the database: show what it holds (never an empty page), write nothing.
+        progress.warn(NEWER_SITE);
+        IndexedDbBackend.openCurrent(progress).then(resolve, reject);
+      };
+      // An old tab still holds the database open; it is asked to close (onversionchange), so wait.
+      request.onblocked = () => console.warn("Progress database upgrade waits for another tab of this site to close it.");
     });
   }
+
+  static openCurrent(progress) {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.open(DB_NAME); // whatever version it has now
+      request.onsuccess = () => resolve(new IndexedDbBackend(request.result, progress, { readOnly: true }));
+      request.onerror = () => reject(request.error);
+    });
+  }
+
   transaction(mode, work) {
     return new Promise((resolve, reject) => {
       const tx = this.db.transaction(STORE, mode);
@@ -105,6 +139,7 @@ class IndexedDbBackend {
     });
   }
   all() {
+    if (!this.db.objectStoreNames.contains(STORE)) return Promise.resolve([]);
     return this.transaction("readonly", (store, done) => {
       const request = store.openCursor();
       const records = [];
@@ -118,6 +153,7 @@ class IndexedDbBackend {
   }
   /** Read, change and write one record in a single transaction, so two tabs cannot interleave. */
   update(key, change) {
+    if (this.readOnly) return Promise.reject(new ReloadNeeded(NEWER_SITE));
     return this.transaction("readwrite", (store, done, fail) => {
       const request = store.get(key);
       request.onsuccess = () => {
@@ -132,6 +168,7 @@ class IndexedDbBackend {
     });
   }
   setAside(key, value) {
+    if (this.readOnly) return Promise.resolve(); // a newer site's record: not ours to judge
     return this.transaction("readwrite", (store) => {
       store.put(value, `corrupt/${Date.now()}/${key}`);
       store.delete(key);
@@ -192,7 +229,7 @@ export class Progress extends EventTarget {
 
   /** Open storage and load every record. Never throws: problems become `warning`. */
   async open() {
-    for (const open of [() => IndexedDbBackend.open(), () => LocalStorageBackend.open()]) {
+    for (const open of [() => IndexedDbBackend.open(this), () => LocalStorageBackend.open()]) {
       try {
         this.backend = await open();
         break;
@@ -206,7 +243,7 @@ export class Progress extends EventTarget {
     }
     try {
       for (const { key, value } of await this.backend.all()) {
-        const record = normalise(value);
+        const record = normalise(value, this.backend.readOnly);
         if (record) this.records.set(key, record);
         else await this.backend.setAside?.(key, value); // kept aside, never deleted outright
       }
@@ -226,10 +263,6 @@ export class Progress extends EventTarget {
     return this.records.get(keyOf(lesson, block));
   }
 
-  forLesson(lesson) {
-    return [...this.records.values()].filter((record) => record.lesson === lesson);
-  }
-
   /** Apply `change` to a block's record, in memory at once and in storage (merged) after. */
   async update(lesson, block, change) {
     const key = keyOf(lesson, block);
@@ -245,29 +278,39 @@ export class Progress extends EventTarget {
       return stored;
     } catch (error) {
       console.warn("Saving progress failed:", error);
-      const full = error?.name === "QuotaExceededError";
       this.warn(
-        full
-          ? "Storage is full, so your latest work is only kept on this page. Export your progress to keep a copy."
-          : "Your latest work could not be saved in this browser; it is kept on this page. Export your progress to keep a copy.",
+        error?.name === "ReloadNeeded"
+          ? error.message
+          : error?.name === "QuotaExceededError"
+            ? "Storage is full, so your latest work is only kept on this page. Export your progress to keep a copy."
+            : "Your latest work could not be saved in this browser; it is kept on this page. Export your progress to keep a copy.",
       );
       return local;
     }
   }
 
-  /** Carry saved work from earlier ids (a renamed lesson or exercise) to the current ones.
-   * The old records stay where they are: nothing saved is ever deleted. */
-  async carryOver(lesson, { aliases = [], exerciseAliases = {} }) {
+  /** Carry a renamed lesson's saved cell code over to its current id (exercises need no
+   * copying: they are found by id, see `exercise`). The old records stay: nothing saved is deleted. */
+  async carryOver(lesson, aliases = []) {
     for (const record of [...this.records.values()]) {
-      const renamed = aliases.includes(record.lesson) || (record.lesson === lesson && record.block in exerciseAliases);
-      if (!renamed) continue;
-      const block = exerciseAliases[record.block] ?? record.block;
-      await this.update(lesson, block, merge(this.get(lesson, block), { ...record, lesson, block }));
+      if (!aliases.includes(record.lesson) || this.get(lesson, record.block)) continue;
+      await this.update(lesson, record.block, { ...record, lesson });
     }
   }
 
-  saveCode(lesson, block, code) {
-    return this.update(lesson, block, { code, codeAt: Date.now() });
+  /** An exercise's saved work, wherever it was saved: exercise ids are unique across the course,
+   * so the record follows an exercise moved to another lesson, and `aliases` (its earlier ids)
+   * fold a renamed exercise's records into one. */
+  exercise(id, aliases = []) {
+    const ids = new Set([id, ...aliases]);
+    let found;
+    for (const record of this.records.values()) if (ids.has(record.block)) found = merge(found, record);
+    return found && { ...found, block: id };
+  }
+
+  /** How many of `exercises` ({id: [aliases]}) are passed: each current exercise counts once. */
+  passedCount(exercises) {
+    return Object.entries(exercises).filter(([id, aliases]) => this.exercise(id, aliases)?.passed).length;
   }
 
   receive({ key, record }) {

@@ -32,8 +32,12 @@ const START_TIMEOUT_MS = 60_000; // for the worker to start once its files are h
 export class RunStopped extends Error {}
 
 export class Runtime extends EventTarget {
-  constructor({ interpreter = "pyodide", packages = [] } = {}) {
+  /** `files`: {name: url relative to the page}, put in Python's working folder (lesson data files). */
+  /** `inputHelp`: what input() says when the page cannot wait for an answer (not isolated). */
+  constructor({ interpreter = "pyodide", packages = [], files = {}, inputHelp = "" } = {}) {
     super();
+    this.inputHelp = inputHelp;
+    this.dataFiles = Object.entries(files).map(([name, path]) => [name, new URL(path, document.baseURI)]);
     this.kind = INTERPRETERS[interpreter] ?? INTERPRETERS.pyodide;
     this.interpreter = interpreter;
     this.packages = packages;
@@ -90,7 +94,8 @@ export class Runtime extends EventTarget {
   }
 
   async download() {
-    const responses = await Promise.all(this.kind.files.map((file) => fetch(new URL(file, RUNTIME))));
+    const urls = [...this.kind.files.map((file) => new URL(file, RUNTIME)), ...this.dataFiles.map(([, url]) => url)];
+    const responses = await Promise.all(urls.map((url) => fetch(url)));
     const failed = responses.find((response) => !response.ok);
     if (failed) throw new Error(`${failed.url.split("/").pop()} could not be downloaded (${failed.status})`);
     const total = responses.reduce((sum, response) => sum + Number(response.headers.get("Content-Length") || 0), 0);
@@ -112,7 +117,10 @@ export class Runtime extends EventTarget {
     const config = {
       sync_main_only: true,
       // Modules runner.py imports, and charts for learners (`import charts`).
-      files: Object.fromEntries(["checker.py", "explain.py", "charts.py"].map((name) => [new URL(name, PY).href, `./${name}`])),
+      files: Object.fromEntries([
+        ...["checker.py", "explain.py", "charts.py"].map((name) => [new URL(name, PY).href, `./${name}`]),
+        ...this.dataFiles.map(([name, url]) => [url.href, `./${name}`]),
+      ]),
     };
     if (this.packages.length) config.packages = this.packages;
     const worker = await this.kind.factory(new URL(this.kind.runner, PY).href, {
@@ -123,6 +131,8 @@ export class Runtime extends EventTarget {
     worker.addEventListener("error", (event) => this.onWorkerError(event));
     worker.sync.read_line = (runId, prompt) => this.readLine(runId, prompt);
     if (this.interruptBuffer) await worker.sync.set_interrupt_buffer(this.interruptBuffer);
+    if (this.dataFiles.length) await worker.sync.set_data_files(this.dataFiles.map(([name]) => name));
+    if (this.inputHelp) await worker.sync.set_input_help(this.inputHelp);
     return worker;
   }
 

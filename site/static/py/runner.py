@@ -35,6 +35,8 @@ _isolated = bool(getattr(js, "crossOriginIsolated", False))
 _interrupt = None  # Int32Array over a SharedArrayBuffer, when isolated
 _real_sleep = time.sleep
 _run_id = ""
+_input_help = "input() cannot wait for an answer on this page; give your program its data in the code instead."
+_data_files = []  # the lesson's data files, in the working folder; each attempt gets fresh copies
 namespace = {"__name__": "__main__"}
 
 
@@ -109,10 +111,7 @@ def _input(prompt=""):
     stdout.write(str(prompt))
     _output.flush()
     if not _isolated:
-        raise RuntimeError(
-            "input() needs this page to be cross-origin isolated, and it is not right now "
-            "(for example after a hard reload). Reload the page normally, or give your program its data in the code."
-        )
+        raise RuntimeError(_input_help)
     line = sync.read_line(_run_id, str(prompt))
     pyodide_js.checkInterrupt()
     if line is None:
@@ -192,7 +191,10 @@ def check_exercise(code, check, setup, run_id, filename):
     """Run an attempt in a fresh namespace and a fresh working folder, then the checks."""
     _begin(run_id)
     home, work = os.getcwd(), tempfile.mkdtemp()
-    os.chdir(work)  # files an earlier attempt wrote are not there to find
+    for name in _data_files:
+        if os.path.isfile(os.path.join(home, name)):  # a cell may have deleted it
+            shutil.copyfile(os.path.join(home, name), os.path.join(work, name))
+    os.chdir(work)  # files an earlier attempt wrote are not there to find; the lesson's data files are
     try:
         return run_exercise(
             code,
@@ -224,6 +226,19 @@ def set_interrupt_buffer(buffer):
     return True
 
 
+def set_input_help(text):
+    """What input() says on a page that cannot wait for an answer; the page knows why."""
+    global _input_help
+    _input_help = str(text)
+    return True
+
+
+def set_data_files(names):
+    global _data_files
+    _data_files = [str(name) for name in names]
+    return True
+
+
 def _exit_code(error):
     code = error.code
     return 0 if code is None else code if isinstance(code, int) else str(code)
@@ -232,3 +247,5 @@ def _exit_code(error):
 sync.run_cell = run_cell
 sync.check_exercise = check_exercise
 sync.set_interrupt_buffer = set_interrupt_buffer
+sync.set_data_files = set_data_files
+sync.set_input_help = set_input_help

@@ -16,6 +16,7 @@ from pyscript import sync
 
 _isolated = bool(getattr(js, "crossOriginIsolated", False))
 _run_id = ""
+_input_help = "input() cannot wait for an answer on this page; give your program its data in the code instead."
 _sent = 0
 MAX_CHARS_PER_RUN = 250000
 
@@ -45,7 +46,7 @@ def _print(*args, sep=" ", end="\n", file=None):
 def _input(prompt=""):
     _post("stdout", str(prompt))
     if not _isolated:
-        raise OSError("input() needs this page to be cross-origin isolated; reload the page normally")
+        raise OSError(_input_help)
     line = sync.read_line(_run_id, str(prompt))
     if line is None:
         raise KeyboardInterrupt
@@ -119,5 +120,12 @@ def check_exercise(code, check, setup, run_id, filename):
     return {"passed": True, "message": "All checks passed.", "output": checks["output"], "error": None}
 
 
+def set_input_help(text):
+    global _input_help
+    _input_help = str(text)
+    return True
+
+
 sync.run_cell = run_cell
 sync.check_exercise = check_exercise
+sync.set_input_help = set_input_help
