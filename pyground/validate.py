@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .model import Course, Exercise, Lesson, Prose
+from .model import Course, Lesson, Prose
 from .problems import Problems
 
 FOREIGN_EMBED = re.compile(r'<img[^>]+src="(https?:)?//', re.IGNORECASE)

@@ -2,15 +2,18 @@
 
 For every exercise: the solution must pass its checks and the starter code
 must fail them. For every lesson: run cells, in order in one namespace, must
-run without error unless marked `fails`. Exercises run twice, so a check that
-depends on chance or the clock is reported as flaky. Each case runs in a child process
-with a time limit, so a hanging solution fails the check instead of hanging it.
+run without error unless marked `fails`. Each case runs under several fixed
+seeds of `random` and two hash seeds (harness/verify_child.py), so a check that
+depends on chance is reported as flaky, and the report is the same every time.
+Each lesson runs in a child process with a time limit, so a hanging solution
+fails the check instead of hanging it.
 MicroPython lessons are skipped here (CPython is not MicroPython).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,52 +24,8 @@ from .problems import Problem
 CHECKER = Path(__file__).resolve().parent.parent / "site" / "static" / "py" / "checker.py"
 TIME_LIMIT = 10.0
 
-_CHILD = r"""
-import io, json, os, shutil, sys, contextlib, tempfile
-job = json.loads(sys.stdin.read())
-scratch = tempfile.mkdtemp(prefix="pyground-verify-")
-def fresh_folder():  # as in the browser: the lesson's data files, and nothing an earlier run wrote
-    folder = tempfile.mkdtemp(dir=scratch)
-    for name, source in job["data"].items():
-        shutil.copyfile(source, os.path.join(folder, name))
-    os.chdir(folder)
-sys.path[:0] = [sys.argv[1], *job["wheels"]]
-import builtins, checker
-def display(*objects):  # the browser shows charts; here, render them to catch errors
-    for obj in objects:
-        getattr(obj, "_repr_svg_", None) and obj._repr_svg_() or print(obj)
-builtins.display = display
-checker.remember_builtins()
-results = []
-def attempt(case):
-    fresh_folder()
-    return checker.run_exercise(case["code"], case["check"], case["setup"])
-for case in job["exercises"]:  # twice each: a verdict that changes between runs is flaky
-    first, second = (attempt(case) for _ in range(2))
-    results.append({**first, "flaky": first["passed"] != second["passed"]})
-cells = []
-fresh_folder()
-namespace = {"__name__": "__main__"}
-for cell in job["cells"]:
-    buffer = io.StringIO()
-    answers = iter(cell["inputs"])  # a learner would type these; past them, input() meets end of file
-    def typed(prompt="", answers=answers):
-        line = next(answers, None)
-        if line is None:
-            raise EOFError("input(): mark the cell with input=... to give `build.py check` an answer")
-        print(f"{prompt}{line}")
-        return line
-    builtins.input = typed
-    try:
-        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
-            exec(compile(cell["code"], "<cell>", "exec"), namespace)
-        cells.append(None)
-    except BaseException as error:
-        cells.append(f"{type(error).__name__}: {error}")
-os.chdir(os.path.dirname(scratch))
-shutil.rmtree(scratch, ignore_errors=True)
-print(json.dumps({"exercises": results, "cells": cells}))
-"""
+CHILD = Path(__file__).resolve().parent / "harness" / "verify_child.py"
+HASH_SEEDS = ("1", "2")  # str and set ordering differ between these, so a check that relies on it shows up
 
 
 def verify_course(course: Course, root: Path, wheels: dict[str, Path]) -> list[Problem]:
@@ -128,22 +87,26 @@ def verify_lesson(lesson: Lesson, root: Path, wheels: list[str]) -> list[Problem
         "data": {data.name: str(data.source) for data in lesson.files},
     }
     try:
-        result = _run_child(job)
+        first, *others = (_run_child(job, seed) for seed in HASH_SEEDS)
     except subprocess.TimeoutExpired:
         message = f"verifying this lesson took over {TIME_LIMIT:.0f} s; look for an endless loop in a solution or cell"
         return [Problem(where, 1, message)]
     except RuntimeError as error:
         return [Problem(where, 1, str(error))]
-    return lesson_problems(lesson, where, result["exercises"], result["cells"])
+    for other in others:  # a verdict that changes with the hash seed is flaky too
+        for verdict, again in zip(first["exercises"], other["exercises"], strict=True):
+            verdict["flaky"] = verdict["flaky"] or again["flaky"] or verdict["passed"] != again["passed"]
+    return lesson_problems(lesson, where, first["exercises"], first["cells"])
 
 
-def _run_child(job: dict) -> dict:
+def _run_child(job: dict, hash_seed: str) -> dict:
     completed = subprocess.run(
-        [sys.executable, "-I", "-c", _CHILD, str(CHECKER.parent)],
+        [sys.executable, "-I", str(CHILD), str(CHECKER.parent)],
         input=json.dumps(job),
         capture_output=True,
         text=True,
         timeout=TIME_LIMIT,
+        env={**os.environ, "PYTHONHASHSEED": hash_seed},
     )
     if completed.returncode != 0:
         raise RuntimeError(

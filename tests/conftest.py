@@ -40,6 +40,14 @@ def fixture_site(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def course_build(tmp_path_factory) -> Path:
+    """The real course in lessons/, built as CI deploys it."""
+    out = tmp_path_factory.mktemp("course")
+    build(BuildConfig(out=out, strict=True))
+    return out
+
+
 @dataclass
 class Server:
     base: str  # e.g. http://127.0.0.1:40123/ or http://127.0.0.1:40123/pyground/
@@ -52,6 +60,13 @@ class Server:
 def site(fixture_site) -> Iterator[Server]:
     """The fixture course at the server root, as a plain static host serves it."""
     with serving(fixture_site) as base:
+        yield Server(base)
+
+
+@pytest.fixture(scope="session")
+def course_site(course_build) -> Iterator[Server]:
+    """The real course at the server root."""
+    with serving(course_build) as base:
         yield Server(base)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from playwright.sync_api import Locator, Page, expect
@@ -42,3 +43,46 @@ def run(block: Locator, timeout: float = 30_000) -> None:
 def run_code(page: Page, block: Locator, code: str) -> None:
     set_code(page, block, code)
     run(block)
+
+
+def solution(block: Locator) -> str:
+    """An exercise's solution, as the page has it (hidden from view, not secret)."""
+    return json.loads(block.locator("[data-exercise-data]").text_content())["solution"]
+
+
+def answer_input(block: Locator, text: str) -> None:
+    """Type a line into the field a running program's input() shows, and press Enter."""
+    field = block.get_by_role("textbox", name=re.compile("Input for the program"))
+    field.fill(text)
+    field.press("Enter")
+
+
+def run_answering(page: Page, block: Locator, answers: list[str]) -> None:
+    """Press Run and answer each input() the program asks with the next of `answers`, until it finishes."""
+    block.locator("[data-action=run]").click()
+    handle = block.element_handle()
+    while True:
+        page.wait_for_function(
+            "(el) => /^(done|error|stopped)$/.test(el.dataset.state) || el.querySelector('input.program-input')",
+            arg=handle,
+            timeout=30_000,
+        )
+        if FINISHED.match(block.get_attribute("data-state") or ""):
+            return
+        answer_input(block, answers.pop(0) if answers else "")
+
+
+def work_through(page: Page, answers: list[str] | None = None) -> None:
+    """Do a whole lesson as a learner who knows the answers: run every cell in order (typing
+    `answers` one by one whenever a program asks for input), then pass every exercise with its solution."""
+    answers = list(answers or [])
+    for index in range(page.locator("[data-block=run]").count()):
+        block = cell(page, index)
+        block.scroll_into_view_if_needed()
+        run_answering(page, block, answers)
+        expected = "error" if block.get_attribute("data-expect-error") is not None else "done"
+        assert block.get_attribute("data-state") == expected, (index, output(block).inner_text())
+    for index in range(page.locator("[data-block=exercise]").count()):
+        block = page.locator("[data-block=exercise]").nth(index)
+        run_code(page, block, solution(block))
+        assert block.get_attribute("data-state") == "passed", block.locator("[data-feedback]").inner_text()

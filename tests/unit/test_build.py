@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pyground.builder import BuildConfig, build
 from pyground.render import relative_root
 
@@ -119,3 +121,19 @@ def test_cli_check_reports_a_flaky_exercise(tmp_path):
     result = run_cli("check", "--cpython-only", "--lessons", str(lessons))
     assert result.returncode == 1
     assert "basics/01-a.md:13: the solution of 'a-ex' passes on one run and fails on another" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "chancy",
+    [
+        'import random\nassert random.random() < 0.5 and f() == 1, "unlucky"',  # passes for some seeds of random
+        'assert list({"a", "b"}) == ["a", "b"] and f() == 1, "set order"',  # depends on the hash seed
+    ],
+)
+def test_cli_check_reports_a_chancy_exercise_the_same_way_every_time(tmp_path, chancy):
+    lessons = write_course(
+        tmp_path, {"basics/01-a.md": GOOD.format(id="a").replace('assert f() == 1, "f() should be 1"', chancy)}
+    )
+    reports = {run_cli("check", "--cpython-only", "--lessons", str(lessons)).stderr for _ in range(3)}
+    [report] = reports
+    assert "basics/01-a.md:13: the solution of 'a-ex' passes on one run and fails on another" in report

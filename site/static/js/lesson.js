@@ -24,7 +24,9 @@ const bar = document.querySelector(".runtime-bar");
 const runAll = toolbarButton("Run all", "run-all", async () => {
   for (const cell of cells) {
     await cell.run();
-    if (cell.section.dataset.state !== "done") break; // like a notebook: stop at the first error
+    // Like a notebook: stop at the first error, except in a cell that is meant to show one.
+    const expected = "expectError" in cell.section.dataset ? "error" : "done";
+    if (cell.section.dataset.state !== expected) break;
   }
 });
 const restart = toolbarButton(`Restart ${name}`, "restart", () => runtime.restart("restart"));

@@ -1,0 +1,87 @@
+"""One lesson's check in CPython, in a child process of `build.py check` (verify.py).
+
+Reads a job (exercise cases, run cells, data files, wheels) as JSON on stdin and
+prints the results as one JSON line: each case judged by the site's own checker.py,
+each cell run in order in one namespace, as the page runs them. Every exercise case
+runs once per seed in SEEDS (`random` seeded before each attempt), and verify.py
+runs this file under two hash seeds, so a verdict that depends on chance is
+reported as flaky, the same way every time.
+"""
+
+import builtins
+import contextlib
+import io
+import json
+import os
+import random
+import shutil
+import sys
+import tempfile
+
+SEEDS = (1, 2, 3)
+
+job = json.loads(sys.stdin.read())
+sys.path[:0] = [sys.argv[1], *job["wheels"]]
+import checker  # noqa: E402  (found through the path just set: the site's own file)
+
+scratch = tempfile.mkdtemp(prefix="pyground-verify-")
+
+
+def fresh_folder():
+    """As in the browser: the lesson's data files, and nothing an earlier run wrote."""
+    folder = tempfile.mkdtemp(dir=scratch)
+    for name, source in job["data"].items():
+        shutil.copyfile(source, os.path.join(folder, name))
+    os.chdir(folder)
+
+
+def display(*objects):
+    """The browser shows charts; here they are rendered, to catch errors."""
+    for obj in objects:
+        if callable(getattr(obj, "_repr_svg_", None)):
+            obj._repr_svg_()
+        else:
+            print(obj)
+
+
+def attempt(case, seed):
+    fresh_folder()
+    random.seed(seed)
+    return checker.run_exercise(case["code"], case["check"], case["setup"])
+
+
+def typist(answers):
+    """input() for a cell: types the cell's `input=` answers, then meets end of file."""
+    lines = iter(answers)
+
+    def typed(prompt=""):
+        line = next(lines, None)
+        if line is None:
+            raise EOFError("input(): mark the cell with input=... to give `build.py check` an answer")
+        print(f"{prompt}{line}")
+        return line
+
+    return typed
+
+
+builtins.display = display
+checker.remember_builtins()
+results = []
+for case in job["exercises"]:
+    verdicts = [attempt(case, seed) for seed in SEEDS]
+    results.append({**verdicts[0], "flaky": len({v["passed"] for v in verdicts}) > 1})
+cells = []
+fresh_folder()
+random.seed(SEEDS[0])
+namespace = {"__name__": "__main__"}
+for cell in job["cells"]:
+    builtins.input = typist(cell["inputs"])
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            exec(compile(cell["code"], "<cell>", "exec"), namespace)
+        cells.append(None)
+    except BaseException as error:  # learner-facing cells may raise anything; the check reports it
+        cells.append(f"{type(error).__name__}: {error}")
+os.chdir(os.path.dirname(scratch))
+shutil.rmtree(scratch, ignore_errors=True)
+print(json.dumps({"exercises": results, "cells": cells}))
