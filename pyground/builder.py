@@ -5,7 +5,7 @@ validate_course(...)             whole-course rules
 check_ids(...)                   no id that keys saved work may vanish
 raise BuildError if any problem  nothing is written for a broken course
 render_site(...)                 model -> {path: html}
-write pages, the service worker, static files and the vendored runtime
+write pages, the service worker, static files, the practice API and the vendored runtime
 record_ids(...)                  new ids into lessons/ids.json (not in --strict, where they fail)
 """
 
@@ -16,6 +16,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .api import check_api, publish_api
 from .content import load_course
 from .manifest import check_ids, record_ids
 from .model import Course
@@ -48,6 +49,7 @@ def load_and_validate(config: BuildConfig, pins: Pins) -> tuple[Course, list[Pro
     problems = Problems(config.lessons.parent)
     course = load_course(config.lessons, problems)
     validate_course(course, pins.wheel_names, problems)
+    check_api(config.lessons, problems)
     check_ids(course, config.lessons, problems, strict=config.strict)
     if errors := problems.errors(config.strict):
         raise BuildError(errors)
@@ -72,6 +74,7 @@ def build(config: BuildConfig) -> BuildResult:
         path.write_text(html, encoding="utf-8")
     _copy_static(config.theme / "static", config.out / info.static_dir)
     _copy_data_files(course, config.out)
+    publish_api(config.lessons, config.out)
     vendor(pins, config.out)
     if not config.strict:
         record_ids(course, config.lessons)

@@ -145,8 +145,7 @@ def _parse_yaml_mapping(text: str, path: Path, first_line: int, problems: Proble
 
 
 def load_lesson(path: Path, track: str, problems: Problems) -> Lesson | None:
-    match = LESSON_FILE.match(path.name)
-    if not match:
+    if not LESSON_FILE.match(path.name):
         problems.add(
             path, 1, "lesson file names look like `01-first-steps.md` (number, dash, lowercase slug); rename the file"
         )
@@ -172,7 +171,7 @@ def load_lesson(path: Path, track: str, problems: Problems) -> Lesson | None:
         for number, line in enumerate(meta_text.split("\n"), 2)
         if line[:1].isalpha() and ":" in line
     }
-    return Lesson(track=track, slug=match.group(2), path=path, blocks=blocks, meta_lines=meta_lines, **header)
+    return Lesson(track=track, path=path, blocks=blocks, meta_lines=meta_lines, **header)
 
 
 def _split_front_matter(text: str, path: Path, problems: Problems) -> tuple[str, str, int] | None:

@@ -89,7 +89,6 @@ class Lesson:
     title: str
     summary: str
     track: str
-    slug: str
     path: Path
     interpreter: Interpreter = "pyodide"
     packages: tuple[str, ...] = ()

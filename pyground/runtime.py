@@ -19,9 +19,13 @@ import shutil
 import tarfile
 import tomllib
 import urllib.request
+import zipfile
 from dataclasses import dataclass
+from email.parser import HeaderParser
 from pathlib import Path
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from pyodide_lock import PyodideLockSpec
 from pyodide_lock.utils import add_wheels_to_spec
 
@@ -123,6 +127,33 @@ def _npm_tarball(pin: NpmPin) -> Path:
 def wheel(pin: WheelPin) -> Path:
     """The pinned wheel, from the cache (a pure-Python wheel is also importable from CPython)."""
     return fetch_verified(pin.url, "sha256", pin.sha256, lambda digest: digest.hex())
+
+
+def with_dependencies(names: list[str] | tuple[str, ...], wheels: dict[str, Path]) -> list[str]:
+    """`names` and every pinned wheel they need (from each wheel's Requires-Dist, extras left out),
+    in a stable order: what `packages: [requests]` brings along, as the lock file lists it for Pyodide."""
+    by_name = {canonicalize_name(name): name for name in wheels}
+    found: list[str] = []
+    todo = list(names)
+    while todo:
+        name = by_name.get(canonicalize_name(todo.pop(0)))
+        if name is None or name in found:
+            continue  # not shipped (the build's lock file reports a missing dependency)
+        found.append(name)
+        todo += _requirements(wheels[name])
+    return found
+
+
+def _requirements(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as archive:
+        metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        headers = HeaderParser().parsestr(archive.read(metadata).decode("utf-8"))
+    needed = []
+    for line in headers.get_all("Requires-Dist") or []:
+        requirement = Requirement(line)
+        if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+            needed.append(requirement.name)
+    return needed
 
 
 def vendor(pins: Pins, out: Path) -> Path:

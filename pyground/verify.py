@@ -16,25 +16,52 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from .api import publish_api
 from .model import Course, Lesson
 from .problems import Problem
+from .runtime import with_dependencies
+from .serve import serving
 
 CHECKER = Path(__file__).resolve().parent.parent / "site" / "static" / "py" / "checker.py"
 TIME_LIMIT = 10.0
 
 CHILD = Path(__file__).resolve().parent / "harness" / "verify_child.py"
 HASH_SEEDS = ("1", "2")  # str and set ordering differ between these, so a check that relies on it shows up
+SITE_PREFIX = "/pyground/"  # lessons are checked as if the site were served under a sub-path, as on GitHub Pages
+LOOPBACK = "127.0.0.1,localhost"
 
 
 def verify_course(course: Course, root: Path, wheels: dict[str, Path]) -> list[Problem]:
-    """`wheels` maps package names to wheel files: pure-Python wheels import from a zip."""
+    """`wheels` maps package names to wheel files: pure-Python wheels import from a zip.
+
+    The site's practice API (lessons/api/) is served on 127.0.0.1 meanwhile, and the lessons
+    find it as the page tells them (`cloud.SITE`, from PYGROUND_SITE), so HTTP lessons make
+    real requests here too."""
+    lessons = [lesson for lesson in course.lessons if lesson.interpreter == "pyodide"]
+    if not lessons:
+        return []
     problems: list[Problem] = []
-    for lesson in course.lessons:
-        if lesson.interpreter == "pyodide":
-            problems += verify_lesson(lesson, root, [str(wheels[name]) for name in lesson.packages])
+    with practice_site(lessons[0].path.parent.parent) as site:
+        # requests honours proxy settings: the loopback server must be reached directly.
+        env = {"PYGROUND_SITE": site, "NO_PROXY": LOOPBACK, "no_proxy": LOOPBACK}
+        for lesson in lessons:
+            needed = with_dependencies(lesson.packages, wheels)  # requests needs urllib3, idna...
+            problems += verify_lesson(lesson, root, [str(wheels[name]) for name in needed], env)
     return problems
+
+
+@contextmanager
+def practice_site(lessons_dir: Path) -> Iterator[str]:
+    """The practice API of `lessons_dir`, served on 127.0.0.1 under SITE_PREFIX; yields the site's URL."""
+    with tempfile.TemporaryDirectory(prefix="pyground-site-") as folder:
+        publish_api(lessons_dir, Path(folder))
+        with serving(Path(folder), prefix=SITE_PREFIX, quiet=True) as base:
+            yield base
 
 
 def exercise_cases(lesson: Lesson) -> list[dict]:
@@ -78,7 +105,7 @@ def lesson_problems(
     return problems
 
 
-def verify_lesson(lesson: Lesson, root: Path, wheels: list[str]) -> list[Problem]:
+def verify_lesson(lesson: Lesson, root: Path, wheels: list[str], env: dict[str, str] | None = None) -> list[Problem]:
     where = _display(lesson.path, root)
     job = {
         "exercises": exercise_cases(lesson),
@@ -87,7 +114,7 @@ def verify_lesson(lesson: Lesson, root: Path, wheels: list[str]) -> list[Problem
         "data": {data.name: str(data.source) for data in lesson.files},
     }
     try:
-        first, *others = (_run_child(job, seed) for seed in HASH_SEEDS)
+        first, *others = (_run_child(job, seed, env or {}) for seed in HASH_SEEDS)
     except subprocess.TimeoutExpired:
         message = f"verifying this lesson took over {TIME_LIMIT:.0f} s; look for an endless loop in a solution or cell"
         return [Problem(where, 1, message)]
@@ -99,14 +126,15 @@ def verify_lesson(lesson: Lesson, root: Path, wheels: list[str]) -> list[Problem
     return lesson_problems(lesson, where, first["exercises"], first["cells"])
 
 
-def _run_child(job: dict, hash_seed: str) -> dict:
+def _run_child(job: dict, hash_seed: str, env: dict[str, str]) -> dict:
     completed = subprocess.run(
-        [sys.executable, "-I", str(CHILD), str(CHECKER.parent)],
+        # Not -I, which would ignore PYTHONHASHSEED: the rest of the environment's PYTHON* settings are dropped instead.
+        [sys.executable, "-s", "-P", str(CHILD), str(CHECKER.parent)],
         input=json.dumps(job),
         capture_output=True,
         text=True,
         timeout=TIME_LIMIT,
-        env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}, **env, "PYTHONHASHSEED": hash_seed},
     )
     if completed.returncode != 0:
         raise RuntimeError(

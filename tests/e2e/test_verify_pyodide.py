@@ -236,10 +236,8 @@ def test_cli_check_runs_both_runtimes_and_cpython_only_skips_pyodide(tmp_path):
 
 
 def test_check_summary_names_the_runtimes(tmp_path):
-    lesson = Lesson(id="a", title="A", summary="", track="t", slug="a", path=tmp_path / "a.md")
-    micro = Lesson(
-        id="m", title="M", summary="", track="t", slug="m", path=tmp_path / "m.md", interpreter="micropython"
-    )
+    lesson = Lesson(id="a", title="A", summary="", track="t", path=tmp_path / "a.md")
+    micro = Lesson(id="m", title="M", summary="", track="t", path=tmp_path / "m.md", interpreter="micropython")
     course = Course(
         title="T", tagline="", tracks=(Track(id="t", title="T", summary="", lessons=(lesson, lesson, micro)),)
     )

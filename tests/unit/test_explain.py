@@ -336,3 +336,9 @@ def test_explain_never_raises_on_odd_input():
     assert not explain(KeyError("missing"), CELL, "").startswith("Line")
     assert "couldn't understand" in explain(odd_syntax, CELL, "x =")
     assert explain(far_syntax, CELL, "x = 1").startswith("Line 99: if x\n")
+
+
+def test_explain_comparing_text_with_a_number_says_convert_first():
+    text = hint('answer = "5"\nprint(answer > 3)')
+    assert "Line 2: print(answer > 3)" in text
+    assert "int(answer) > 3" in text and '"10" < "9"' in text

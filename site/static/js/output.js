@@ -76,10 +76,6 @@ export class OutputView {
     }
     return text.length;
   }
-
-  get text() {
-    return this.element.textContent;
-  }
 }
 
 function countNewlines(text) {

@@ -9,6 +9,7 @@ import { MPWorker, PyWorker } from "../../runtime/pyscript/core.js";
 
 const RUNTIME = new URL("../../runtime/", import.meta.url);
 const PY = new URL("../py/", import.meta.url);
+const SITE = new URL("../../", import.meta.url); // the site's root, also under a sub-path: what `cloud.SITE` is
 const INTERPRETERS = {
   pyodide: {
     factory: PyWorker,
@@ -68,7 +69,6 @@ export class Runtime extends EventTarget {
   }
 
   async load() {
-    const started = performance.now();
     let lastError;
     for (let attempt = 0; attempt <= LOAD_RETRIES; attempt++) {
       if (attempt) await sleep(500 * 2 ** attempt); // poor networks: back off, then try again
@@ -82,7 +82,6 @@ export class Runtime extends EventTarget {
         });
         await this.downloaded; // once per page: a restart starts from the files already here
         this.worker = await withTimeout(this.createWorker(), START_TIMEOUT_MS, `${this.interpreter} did not start`);
-        this.loadSeconds = (performance.now() - started) / 1000;
         this.setState("ready");
         return this.worker;
       } catch (error) {
@@ -116,9 +115,9 @@ export class Runtime extends EventTarget {
     await customElements.whenDefined(this.kind.element);
     const config = {
       sync_main_only: true,
-      // Modules runner.py imports, and charts for learners (`import charts`).
+      // Modules runner.py imports, and those for learners (`import charts`, `import cloud`).
       files: Object.fromEntries([
-        ...["checker.py", "explain.py", "charts.py"].map((name) => [new URL(name, PY).href, `./${name}`]),
+        ...["checker.py", "explain.py", "charts.py", "cloud.py"].map((name) => [new URL(name, PY).href, `./${name}`]),
         ...this.dataFiles.map(([name, url]) => [url.href, `./${name}`]),
       ]),
     };
@@ -133,6 +132,8 @@ export class Runtime extends EventTarget {
     if (this.interruptBuffer) await worker.sync.set_interrupt_buffer(this.interruptBuffer);
     if (this.dataFiles.length) await worker.sync.set_data_files(this.dataFiles.map(([name]) => name));
     if (this.inputHelp) await worker.sync.set_input_help(this.inputHelp);
+    // The worker runs from a blob: URL, so Python cannot tell the site's address by itself.
+    if (this.interpreter === "pyodide") await worker.sync.set_site(SITE.href);
     return worker;
   }
 
@@ -202,10 +203,6 @@ export class Runtime extends EventTarget {
       (worker, id) => worker.sync.check_exercise(code, exercise.check, exercise.setup, id, filename),
       { onOutput, onInput },
     );
-  }
-
-  get running() {
-    return this.current !== null;
   }
 
   /** Stop the running code. Resolves once the interpreter can take the next run. */

@@ -1169,7 +1169,7 @@ class Lambda(_Service):
         duration_ms = (min(clock.now(), deadline) - started) * 1000
         report = (
             f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms\tBilled Duration: "
-            f"{max(1, math.ceil(duration_ms))} ms\tMemory Size: {function['memory']} MB"
+            f"{max(1, math.ceil(round(duration_ms, 6)))} ms\tMemory Size: {function['memory']} MB"
         )
         if cold:
             report += f"\tInit Duration: {init_seconds * 1000:.2f} ms"

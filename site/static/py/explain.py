@@ -143,6 +143,16 @@ def _text_and(op, left, right):
     )
 
 
+def _compare_text(op, left, right):
+    if "str" not in (left, right) or left == right:
+        return None
+    return (
+        f"Python can't tell whether text is {op} {_kind(right if left == 'str' else left)}: it compares like with like. "
+        "Convert the text first, e.g. int(answer) > 3 when answer came from input(). (Two texts compare "
+        'letter by letter, so "10" < "9" is True: compare numbers as numbers.)'
+    )
+
+
 def _wrong_count(match):
     name = match.group(1)
     method = " In a class, a method's first parameter must be self." if "." in name else ""
@@ -153,6 +163,7 @@ _TYPE = {
     r'can only concatenate str \(not "(\w+)"\) to str': lambda m: _text_and("+", "str", m.group(1)),
     r'can only concatenate list \(not "\w+"\) to list': "You can only add a list to another list. To add one item, use .append(item), or put it in brackets: [item].",
     r"unsupported operand type\(s\) for (\S+): '(\w+)' and '(\w+)'": lambda m: _text_and(*m.groups()),
+    r"'([<>]=?)' not supported between instances of '(\w+)' and '(\w+)'": lambda m: _compare_text(*m.groups()),
     r"'(\w+)' object is not callable": "You put ( ) after {kind}, but only functions can be called. Check for a missing * (2(x + 1) should be 2 * (x + 1)), or a variable named like a function (sum = 0 hides sum()).",
     r"([\w.<>]+)\(\) takes .* given": _wrong_count,
     r"([\w.<>]+)\(\) missing \d+ required .*?: (.+)": "{0}() needs a value for {1}, but the call doesn't give one. Put it between the brackets, in the order {0}() lists them.",

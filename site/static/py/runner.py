@@ -239,6 +239,12 @@ def set_data_files(names):
     return True
 
 
+def set_site(url):
+    """The site's address (this worker runs from a blob: URL): `cloud.SITE`, for requests to the site itself."""
+    os.environ["PYGROUND_SITE"] = str(url)
+    return True
+
+
 def _exit_code(error):
     code = error.code
     return 0 if code is None else code if isinstance(code, int) else str(code)
@@ -248,4 +254,5 @@ sync.run_cell = run_cell
 sync.check_exercise = check_exercise
 sync.set_interrupt_buffer = set_interrupt_buffer
 sync.set_data_files = set_data_files
+sync.set_site = set_site
 sync.set_input_help = set_input_help
