@@ -54,6 +54,7 @@ def test_lesson_error_shows_a_traceback_of_the_cell(site, lesson_page):
     expect(failing).to_have_attribute("data-state", "error")
     output = failing.locator("[data-output]")
     expect(output).to_contain_text('File "<cell 4>", line 1')
+    expect(output).to_contain_text("1 / 0")  # the learner's own line, quoted
     expect(output).to_contain_text("ZeroDivisionError: division by zero")
     expect(output).not_to_contain_text("runner.py")
 

@@ -11,6 +11,7 @@ code runs; builtins the learner replaces are put back afterwards.
 """
 
 import builtins
+import linecache
 import sys
 import traceback
 
@@ -63,6 +64,11 @@ def restore_builtins():
     current.update(_builtins_snapshot)
 
 
+def remember_source(filename, code):
+    """Let tracebacks quote the learner's lines: code run with exec has no file to read them from."""
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+
+
 def format_learner_traceback(error, filename):
     """The traceback without our own frames: only lines from the learner's code."""
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == filename]
@@ -88,6 +94,7 @@ def run_exercise(code, check, setup="", write_out=None, write_err=None, write_ad
     saved = sys.stdout, sys.stderr
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     failure = None
+    remember_source(filename, code)
     sys.stdout, sys.stderr = out, err
     try:
         if setup:

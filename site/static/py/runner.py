@@ -22,7 +22,7 @@ import pyodide_js
 from polyscript import xworker
 from pyscript import sync
 
-from checker import format_learner_traceback, remember_builtins, restore_builtins, run_exercise
+from checker import format_learner_traceback, remember_builtins, remember_source, restore_builtins, run_exercise
 from explain import explain
 
 RECURSION_LIMIT = 400  # deep enough for learners, far from the wasm stack limit
@@ -170,6 +170,7 @@ def _end():
 def run_cell(code, run_id, filename):
     """Run one notebook cell in the page's shared namespace."""
     _begin(run_id)
+    remember_source(filename, code)
     try:
         exec(compile(code, filename, "exec"), namespace)
         return {"ok": True}
