@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         "check",
         help="validate every lesson and verify its exercises",
         description="Validate every lesson, then run each exercise's solution (must pass), starter (must fail) and every run cell, "
-        "first in CPython, then in the Pyodide and MicroPython the site ships (headless Chromium, 20 s per lesson), "
+        "first in CPython, then in the Pyodide and MicroPython the site ships (headless Chromium, 40 s per lesson), "
         "reporting problems as path:line.",
     )
     check_cmd.add_argument(

@@ -24,7 +24,7 @@ from pathlib import Path
 from .api import publish_api
 from .model import Course, Lesson
 from .problems import Problem
-from .runtime import with_dependencies
+from .runtime import unpacked_wheel, with_dependencies
 from .serve import serving
 
 CHECKER = Path(__file__).resolve().parent.parent / "site" / "static" / "py" / "checker.py"
@@ -37,7 +37,7 @@ LOOPBACK = "127.0.0.1,localhost"
 
 
 def verify_course(course: Course, root: Path, wheels: dict[str, Path]) -> list[Problem]:
-    """`wheels` maps package names to wheel files: pure-Python wheels import from a zip.
+    """`wheels` maps package names to wheel files (pure-Python wheels, unpacked for CPython).
 
     The site's practice API (lessons/api/) is served on 127.0.0.1 meanwhile, and the lessons
     find it as the page tells them (`cloud.SITE`, from PYGROUND_SITE), so HTTP lessons make
@@ -51,7 +51,8 @@ def verify_course(course: Course, root: Path, wheels: dict[str, Path]) -> list[P
         env = {"PYGROUND_SITE": site, "NO_PROXY": LOOPBACK, "no_proxy": LOOPBACK}
         for lesson in lessons:
             needed = with_dependencies(lesson.packages, wheels)  # requests needs urllib3, idna...
-            problems += verify_lesson(lesson, root, [str(wheels[name]) for name in needed], env)
+            paths = [str(unpacked_wheel(wheels[name])) for name in needed]
+            problems += verify_lesson(lesson, root, paths, env)
     return problems
 
 

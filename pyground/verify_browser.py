@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .api import publish_api
 from .model import Course, Lesson
 from .problems import Problem
 from .runtime import Pins, vendor
@@ -34,7 +35,7 @@ HARNESS_FILES = ("verify.html", "verify_worker.mjs")
 STATIC_PY = CHECKER.parent  # site/static/py: the runners and the modules they import
 RUNNERS = {"pyodide": "runner.py", "micropython": "runner_mp.py"}
 RUNTIME_NAMES = {"pyodide": "Pyodide", "micropython": "MicroPython"}
-TIME_LIMIT = 20.0  # seconds per lesson, from its interpreter being up to its last cell
+TIME_LIMIT = 40.0  # seconds per lesson, from its interpreter being up to its last cell (room for a busy machine)
 LOAD_LIMIT = 60.0  # seconds for an interpreter to start
 
 
@@ -112,8 +113,10 @@ def _data_url(lesson: Lesson, name: str) -> str:
 
 def _stage(folder: Path, pins: Pins, static_py: Path, lessons: list[Lesson]) -> None:
     """The served folder: runtime/ as the site ships it, the harness, the site's Python files,
-    and each lesson's data files."""
+    each lesson's data files, and the practice API (api/), for lessons that make HTTP requests."""
     vendor(pins, folder)
+    if lessons:
+        publish_api(lessons[0].path.parent.parent, folder)
     for lesson in lessons:
         for data in lesson.files:
             dest = folder / _data_url(lesson, data.name)
@@ -135,7 +138,7 @@ def _run_in_chromium(folder: Path, jobs: list[dict], parallel: int, time_limit: 
     from .browser import launch_options
 
     session = _Session()
-    with serving(folder) as base, sync_playwright() as playwright:
+    with serving(folder, quiet=True) as base, sync_playwright() as playwright:
         try:
             browser = playwright.chromium.launch(**launch_options(playwright))
         except (Error, RuntimeError) as error:  # no Chromium, or one that does not start
@@ -196,7 +199,8 @@ def _timeout_problem(lesson: Lesson, where: str, result: dict, runtime: str, tim
     return Problem(
         where,
         line,
-        f"{what} did not finish within {time_limit:g} s (the lesson's time limit); look for an endless loop ({runtime})",
+        f"{what} did not finish within {time_limit:g} s (the lesson's time limit); look for an endless loop "
+        f"or a very slow step, and on a busy machine run the check again ({runtime})",
     )
 
 

@@ -134,6 +134,7 @@ async function checkInPyodide(job, snapshot) {
   pyodide.registerJsModule("pyscript", { sync: page.sync });
   pyodide.runPython(await text(job.runner), { filename: job.runner });
   pyodide.globals.get("set_data_files")(pyodide.toPy(Object.keys(job.dataFiles)));
+  pyodide.globals.get("set_site")(HERE.href); // the practice API is served beside this file, at api/
   const plain = (proxy) => {
     const value = proxy.toJs({ dict_converter: Object.fromEntries });
     proxy.destroy();
