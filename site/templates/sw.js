@@ -13,6 +13,23 @@ const RUNTIME_PATH = new URL("runtime/", SCOPE).pathname;
 // What each page is, so the offline notice can name what was asked for.
 const PAGE_NAMES = {{ page_names|tojson }};
 
+// Fetched at install, so they work offline from the first visit (search's index and library).
+const PRECACHE = {{ precache|tojson }};
+
+self.addEventListener("install", (event) => {
+  // Best effort: a file that cannot be fetched now is cached when it is first used.
+  event.waitUntil(
+    Promise.all(
+      PRECACHE.map(async (path) => {
+        const url = new URL(path, SCOPE);
+        const cache = await caches.open(cacheName(url.pathname.startsWith(RUNTIME_PATH) ? RUNTIME_CACHE : SITE_CACHE));
+        const response = await fetch(url).catch(() => null);
+        if (response?.ok) await cache.put(url, response);
+      }),
+    ),
+  );
+});
+
 self.addEventListener("activate", (event) => {
   // Drop this site's caches from older deploys; never touch other sites' caches on the same origin.
   event.waitUntil(

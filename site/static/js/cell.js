@@ -6,6 +6,7 @@ import { makeButton } from "./dom.js";
 import { createEditor } from "./editor.js";
 import { OutputView } from "./output.js";
 import { RunStopped } from "./runtime.js";
+import { encodeNotebook } from "./share.js";
 
 const CHECK_TIME_LIMIT = 10; // seconds; a check that runs longer is stopped
 const SAVE_DELAY_MS = 400; // code is saved this long after the last keystroke
@@ -164,6 +165,28 @@ export class RunCell extends Block {
   constructor(section, context) {
     super(section, context);
     this.filename = `<cell ${section.dataset.cell.replace(/^cell-/, "")}>`;
+    const link = section.querySelector("[data-open-playground]");
+    if (link) this.wirePlaygroundLink(link);
+  }
+
+  /** "Open in playground" carries the cell's current code (and the lesson, for its data files) in the link. */
+  wirePlaygroundLink(link) {
+    const refresh = async () => {
+      link.hash = await encodeNotebook({ interpreter: this.runtime.interpreter, lesson: this.lesson, cells: [{ code: this.code }] });
+    };
+    const quietly = () => refresh().catch(() => {}); // ready for "open in a new tab"; a click says what is wrong
+    link.addEventListener("pointerenter", quietly);
+    link.addEventListener("focus", quietly);
+    link.addEventListener("click", async (event) => {
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      try {
+        await refresh();
+        location.assign(link.href);
+      } catch (error) {
+        this.output.note(error.message);
+      }
+    });
   }
 
   async run() {

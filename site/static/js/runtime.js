@@ -53,6 +53,7 @@ export class Runtime extends EventTarget {
   }
 
   setState(state, detail = "") {
+    if (this.closed) return; // the page has moved on to another interpreter
     this.state = state;
     document.documentElement.dataset.runtime = state;
     this.dispatchEvent(new CustomEvent("state", { detail: { state, message: detail } }));
@@ -82,6 +83,7 @@ export class Runtime extends EventTarget {
         });
         await this.downloaded; // once per page: a restart starts from the files already here
         this.worker = await withTimeout(this.createWorker(), START_TIMEOUT_MS, `${this.interpreter} did not start`);
+        if (this.closed) this.worker.terminate();
         this.setState("ready");
         return this.worker;
       } catch (error) {
@@ -134,6 +136,8 @@ export class Runtime extends EventTarget {
     if (this.inputHelp) await worker.sync.set_input_help(this.inputHelp);
     // The worker runs from a blob: URL, so Python cannot tell the site's address by itself.
     if (this.interpreter === "pyodide") await worker.sync.set_site(SITE.href);
+    // Imported now, while the page says Loading: a first `import requests` takes seconds in Pyodide.
+    if (this.packages.length) await worker.sync.import_packages(this.packages);
     return worker;
   }
 
@@ -217,6 +221,13 @@ export class Runtime extends EventTarget {
     }
     await this.restart("stopped");
     this.setState("ready", "stopped");
+  }
+
+  /** End this interpreter for good (the playground switches to another one). */
+  close() {
+    this.closed = true;
+    this.worker?.terminate();
+    this.current?.reject(new RunStopped("restart"));
   }
 
   /** End the worker and start a fresh interpreter; any running code is abandoned. */

@@ -1,5 +1,6 @@
-// Loaded by every page: the theme toggle, the service worker, and progress.
+// Loaded by every page: the theme toggle, site search, the service worker, and progress.
 import "./theme.js";
+import "./search.js";
 import { registerServiceWorker } from "./isolation.js";
 import { showProgress } from "./progress-view.js";
 

@@ -74,8 +74,7 @@ def format_learner_traceback(error, filename):
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == filename]
     lines = ["Traceback (most recent call last):\n"] if frames else []
     lines += traceback.format_list(frames)
-    # From the exception itself, so the last line keeps Python's "Did you mean: ...?" suggestion.
-    lines += traceback.TracebackException.from_exception(error).format_exception_only()
+    lines += traceback.format_exception_only(type(error), error)
     return "".join(lines)
 
 

@@ -16,7 +16,13 @@ dictionaries and error codes, so code written here reads like real cloud code.
     lam = aws.client("lambda")           # AWS Lambda, functions:         create_function, invoke
 
     aws.faults.set(throttle=0.2, timeout=0.1, duplicate=0.1)   # seeded: the same calls fail on every run
+    aws.faults.force("throttle", None)   # or exactly these outcomes for the next calls
     aws.clock.sleep(2)                   # moves the simulated clock; returns at once
+
+Any call can be throttled (a ThrottlingError with the service's own code, such as S3's
+SlowDown), fail (InternalError) or time out (Timeout, after the simulated time passes; a
+write that timed out may or may not have happened). `duplicate` is at-least-once delivery:
+an SQS message survives its delete and comes again, a Lambda "Event" runs twice.
 
 What is left out or different: there is one region, no permissions, no pricing;
 numbers in tables stay int/float (DynamoDB gives decimal.Decimal); message
@@ -131,8 +137,9 @@ class Timeout(TimeoutError):
     request was carried out: a write may have happened or not (so retried writes must be idempotent)."""
 
 
-class HTTPError(Exception):
-    """A simulated HTTP error status, raised by Response.raise_for_status(); error.response is the answer."""
+class HTTPError(OSError):
+    """A simulated HTTP error status, raised by Response.raise_for_status(); error.response is the answer.
+    (An OSError, like requests.HTTPError.)"""
 
     def __init__(self, message, response=None):
         super().__init__(message)

@@ -6,6 +6,7 @@ function; those for SyntaxError, TypeError and ValueError look up CPython's own 
 
 import builtins
 import difflib
+import os
 import re
 import reprlib
 import sys
@@ -139,7 +140,7 @@ def _text_and(op, left, right):
         return None
     return (
         f"Python can't use {op} between text and {_kind(right if left == 'str' else left)}. To build text, use str(...) "
-        f'or an f-string like f"Total: {{total}}"; to do maths with text from input(), convert it with int(...) first.'
+        f'or an f-string like f"Total: {{total}}"; to do maths with text, convert it first: int(...) for whole numbers like "3", float(...) for "2.50".'
     )
 
 
@@ -242,6 +243,7 @@ def _int_advice(match):
 _VALUE = {
     r"invalid literal for int\(\) with base \d+: (.*)": _int_advice,
     r"could not convert string to float: (.*)": "float() can only turn text like '3.5' into a number, and {0} isn't one. Decimals need a dot, not a comma.",
+    r"^Expecting value: line 1 column 1 \(char 0\)": "This text isn't JSON: it is empty or starts with something else, such as an HTML page. If it came from a server, check response.status_code before calling .json(): error pages are usually HTML.",
 }
 
 
@@ -252,6 +254,50 @@ def _module_not_found_error(ctx):
     suggestion = _close(name.partition(".")[0], sys.stdlib_module_names, cutoff=0.8)
     hint = f" Did you mean '{suggestion}'?" if suggestion else ""
     return f"There's no module called '{name}' in this in-browser Python.{hint} It has the standard library (math, random, ...) and the packages a lesson lists; others, like numpy, aren't available here."
+
+
+def _origin(url):
+    """'https://example.com:8080/a/b' -> 'https://example.com:8080'."""
+    scheme, _, rest = str(url).partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}".lower() if rest else ""
+
+
+def _http_error(ctx):
+    """requests' (and the cloud module's) errors: no answer, a timeout, or an error status."""
+    module, name = type(ctx.error).__module__, type(ctx.error).__name__
+    if module in ("http.client", "urllib.error") and sys.platform == "emscripten":
+        return "urllib.request cannot open connections in this in-browser Python. Use the requests package (the lesson lists it under packages), which asks the browser to make the request."
+    if not module.startswith(("requests", "urllib3", "cloud")):
+        return None
+    response = getattr(ctx.error, "response", None)
+    request = getattr(ctx.error, "request", None) or getattr(response, "request", None)
+    url = getattr(request, "url", None) or getattr(response, "url", None) or ""
+    if name == "HTTPError" and response is not None:
+        status, reason = getattr(response, "status_code", "?"), getattr(response, "reason", "") or ""
+        return (
+            f"The server answered with the error status {status} {reason}".rstrip()
+            + ", and raise_for_status() turns 4xx and 5xx answers into this error. If that status can happen "
+            "(404 for something that is not there, 429 or 5xx that a retry may cure), check response.status_code first."
+        )
+    if name in ("MissingSchema", "InvalidSchema", "InvalidURL"):
+        return (
+            "requests needs a full address that starts with http:// or https://. For this site's practice API start "
+            'from cloud.API, as in requests.get(cloud.API + "servers/page-1.json"); to follow a relative link such as '
+            '"page-2.json", join it to the address of the page it came from with urllib.parse.urljoin(url, link).'
+        )
+    # In Pyodide, requests reports a timeout as a ConnectionError "caused by TimeoutError".
+    if "Timeout" in name or "TimeoutError" in ctx.message:
+        return "No answer came within the time limit (timeout=...). The server may be slow or overloaded: try again later, a few times at most, waiting longer each time."
+    if "ConnectionError" in name:
+        site = os.environ.get("PYGROUND_SITE", "")
+        if url and site and _origin(url) != _origin(site):
+            return (
+                f"The request to {_origin(url)} never left the browser: a page of this site may only connect to the "
+                f"site itself ({_origin(site)}), so requests to other addresses are blocked at once. Use this site's "
+                'practice API instead, for example requests.get(cloud.API + "servers/page-1.json").'
+            )
+        return "The request got no answer at all, not even an error status. Check the address (scheme, host and port); the server may also be down."
+    return None
 
 
 _HANDLERS = {
@@ -267,6 +313,8 @@ _HANDLERS = {
     AttributeError: _attribute_error,
     ValueError: lambda ctx: _lookup(_VALUE, ctx.message),
     ModuleNotFoundError: _module_not_found_error,
+    OSError: _http_error,  # requests' errors are OSErrors; others (FileNotFoundError...) get None
+    TimeoutError: _http_error,  # cloud.Timeout
 }  # the most specific class in the error's MRO wins; AssertionError and anything else unlisted get None
 
 

@@ -10,6 +10,8 @@ end them too. Without isolation the page stops a run by ending this worker.
 
 import base64
 import builtins
+import contextlib
+import importlib
 import json
 import os
 import shutil
@@ -31,6 +33,10 @@ FLUSH_SECONDS = 0.04
 MAX_IMAGE_BYTES = 4_000_000
 
 sys.setrecursionlimit(RECURSION_LIMIT)
+# The site's modules (charts, cloud) sit in the starting folder. Exercise attempts run in a fresh
+# folder of their own, where the '' entry of sys.path no longer finds them: name the folder itself.
+if os.getcwd() not in sys.path:
+    sys.path.append(os.getcwd())
 _isolated = bool(getattr(js, "crossOriginIsolated", False))
 _interrupt = None  # Int32Array over a SharedArrayBuffer, when isolated
 _real_sleep = time.sleep
@@ -240,6 +246,15 @@ def set_data_files(names):
     return True
 
 
+def import_packages(names):
+    """Import the lesson's packages while the page is still loading: Pyodide compiles every module of a
+    package on its first import (about 1.5 s for requests), which must not count against a run's time limit."""
+    for name in names:
+        with contextlib.suppress(Exception):  # the learner's own import shows the error, where it belongs
+            importlib.import_module(str(name).replace("-", "_"))
+    return True
+
+
 def set_site(url):
     """The site's address (this worker runs from a blob: URL): `cloud.SITE`, for requests to the site itself."""
     os.environ["PYGROUND_SITE"] = str(url)
@@ -256,4 +271,5 @@ sync.check_exercise = check_exercise
 sync.set_interrupt_buffer = set_interrupt_buffer
 sync.set_data_files = set_data_files
 sync.set_site = set_site
+sync.import_packages = import_packages
 sync.set_input_help = set_input_help

@@ -1,0 +1,55 @@
+// The bar above a page's cells (lesson pages and the playground): a status line that says
+// in words what Python is doing, and the Run all, Restart and Retry buttons.
+import { makeButton } from "./dom.js";
+
+/** Run `cells` in order, like a notebook: stop at the first that does not finish as it should
+ * (an error, or Stop), except a cell that is meant to show an error. */
+export async function runInOrder(cells) {
+  for (const cell of cells) {
+    await cell.run();
+    const expected = "expectError" in cell.section.dataset ? "error" : "done";
+    if (cell.section.dataset.state !== expected) break;
+  }
+}
+
+export class RuntimeBar {
+  /** `help`: why the page is not isolated (from withoutIsolation), or null. `runAll`: what Run all does. */
+  constructor(bar, { help = null, runAll }) {
+    this.bar = bar;
+    this.help = help;
+    this.status = bar.querySelector("[data-runtime-status]");
+    this.runAll = this.button("Run all", "run-all", runAll);
+    this.restart = this.button("Restart", "restart", () => this.runtime.restart("restart"));
+    this.retry = this.button("Retry", "retry", () => this.runtime.start().catch(() => {}));
+    this.retry.hidden = true;
+  }
+
+  button(label, action, onClick) {
+    return this.bar.appendChild(makeButton(label, action, onClick));
+  }
+
+  /** Follow `runtime` (again when the page switches to another interpreter). */
+  attach(runtime) {
+    this.runtime = runtime;
+    this.name = runtime.interpreter === "micropython" ? "MicroPython" : "Python";
+    this.restart.textContent = `Restart ${this.name}`;
+    runtime.addEventListener("state", ({ detail: { state, message } }) => this.show(state, message));
+    runtime.addEventListener("progress", ({ detail: share }) => {
+      if (runtime.state === "loading") this.status.textContent = `Loading ${this.name}… ${Math.round(share * 100)}%`;
+    });
+    this.show(runtime.state);
+  }
+
+  show(state, message = "") {
+    const name = this.name;
+    const text = {
+      loading: () => `Loading ${name}…`,
+      ready: () => `${message === "stopped" ? "Stopped. " : ""}${name} is ready.` + (this.help ? ` (${this.help.status})` : ""),
+      running: () => "Running… (Stop is next to the cell)",
+      error: () => `${message} Check your connection and press Retry.`,
+    };
+    this.status.textContent = text[state]();
+    this.retry.hidden = state !== "error";
+    this.runAll.disabled = this.restart.disabled = state === "loading";
+  }
+}
