@@ -18,6 +18,7 @@ import shutil
 import sys
 import tempfile
 import time
+import types
 
 import js
 import pyodide_js
@@ -43,7 +44,9 @@ _real_sleep = time.sleep
 _run_id = ""
 _input_help = "input() cannot wait for an answer on this page; give your program its data in the code instead."
 _data_files = []  # the lesson's data files, in the working folder; each attempt gets fresh copies
-namespace = {"__name__": "__main__"}
+# Learner code's own __main__ (`import __main__` must not hand out this runner and its page channels).
+_learner_main = types.ModuleType("__main__")
+namespace = _learner_main.__dict__
 
 
 class _Output:
@@ -151,8 +154,52 @@ def display(*objects):
             print(obj)
 
 
+PAGE_MODULES = ("pyscript", "polyscript")  # PyScript's modules hand out the page's window and document
+RUNTIME_MODULES = ("pyodide_js",)  # its `globals` are this runner's, which hold the page channels
+
+
+def _refuse(name):
+    return ImportError(f"{name} is not available to lesson code: it would reach the page itself", name=name)
+
+
+def _import(name, globals=None, locals=None, fromlist=(), level=0, _import=builtins.__import__):
+    """`import` with the modules that reach the page left out (`pyodide_js` only for code that is not a
+    library module: the libraries lesson code imports may need it)."""
+    top = name.partition(".")[0] if level == 0 else ""
+    importer = (globals or {}).get("__name__")
+    from_library = importer in sys.modules and importer != "__main__"
+    if top in PAGE_MODULES or (top in RUNTIME_MODULES and not from_library):
+        raise _refuse(name)
+    return _import(name, globals, locals, fromlist, level)
+
+
+class _PageModuleFinder:
+    """Also refuses them to importlib.import_module, which does not go through __import__."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in PAGE_MODULES:
+            raise _refuse(name)
+        return None
+
+
+def _seal_off_the_page():
+    """The page is the trust boundary: code pasted into a cell must not read saved progress, fake a pass or
+    change the page. PyScript gives the worker proxies of the page's window and document (through its
+    modules and, when isolated, the worker's own global scope); the runner keeps the channels it needs
+    (sync, xworker.postMessage) and takes every other way to the page out of reach."""
+    for name in ("document", "window"):
+        if js.Reflect.has(js.globalThis, name):
+            js.Reflect.deleteProperty(js.globalThis, name)
+    for name in [m for m in sys.modules if m.partition(".")[0] in PAGE_MODULES]:
+        del sys.modules[name]
+    sys.modules["__main__"] = _learner_main
+    sys.meta_path.insert(0, _PageModuleFinder())
+    builtins.__import__ = _import
+
+
 builtins.input = _input
 builtins.display = display
+_seal_off_the_page()
 remember_builtins()
 time.sleep = _sleep
 

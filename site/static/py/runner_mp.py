@@ -6,6 +6,7 @@ namespace, and Stop always ends the worker (MicroPython has no interrupt
 buffer; a fresh one starts in a fraction of a second).
 """
 
+import builtins
 import io
 import json
 import sys
@@ -126,6 +127,27 @@ def set_input_help(text):
     return True
 
 
+PAGE_MODULES = ("pyscript", "polyscript")  # they hand out the page's window and document
+_builtin_import = builtins.__import__
+
+
+def _import(name, *args):
+    if name.split(".")[0] in PAGE_MODULES:
+        raise ImportError(name + " is not available to lesson code: it would reach the page itself")
+    return _builtin_import(name, *args)
+
+
+def _seal_off_the_page():
+    """As in runner.py: the runner keeps the channels it needs; lesson code gets no way to the page."""
+    for name in ("document", "window"):
+        if js.Reflect.has(js.globalThis, name):
+            js.Reflect.deleteProperty(js.globalThis, name)
+    for name in [m for m in sys.modules if m.split(".")[0] in PAGE_MODULES]:
+        del sys.modules[name]
+    builtins.__import__ = _import
+
+
 sync.run_cell = run_cell
 sync.check_exercise = check_exercise
 sync.set_input_help = set_input_help
+_seal_off_the_page()
