@@ -342,3 +342,10 @@ def test_explain_comparing_text_with_a_number_says_convert_first():
     text = hint('answer = "5"\nprint(answer > 3)')
     assert "Line 2: print(answer > 3)" in text
     assert "int(answer) > 3" in text and '"10" < "9"' in text
+
+
+def test_explain_asyncio_run_in_the_browser_points_to_the_lessons_helper():
+    error = RuntimeError("asyncio.run() cannot be called from a running event loop")
+    text = explain(error, CELL, "asyncio.run(main())", {})
+    assert text is not None and "run(...) helper" in text
+    assert explain(RuntimeError("something else"), CELL, "x", {}) is None

@@ -300,6 +300,12 @@ def _http_error(ctx):
     return None
 
 
+_RUNTIME = {
+    r"Cannot stack switch|cannot be called from a running event loop": "In this page, Python shares the browser's own "
+    "event loop, which never stops to wait, so asyncio.run() and run_until_complete() cannot work here. Use the "
+    "lesson's run(...) helper where a program on your computer would say asyncio.run(...).",
+}
+
 _HANDLERS = {
     NameError: _name_error,
     UnboundLocalError: _unbound_local_error,
@@ -315,6 +321,7 @@ _HANDLERS = {
     ModuleNotFoundError: _module_not_found_error,
     OSError: _http_error,  # requests' errors are OSErrors; others (FileNotFoundError...) get None
     TimeoutError: _http_error,  # cloud.Timeout
+    RuntimeError: lambda ctx: _lookup(_RUNTIME, ctx.message),
 }  # the most specific class in the error's MRO wins; AssertionError and anything else unlisted get None
 
 
