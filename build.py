@@ -3,7 +3,8 @@
 
     python build.py build [--out DIR] [--strict]   build the static site
     python build.py serve [--port N]               build, serve on 127.0.0.1, rebuild on change
-    python build.py check [LESSON...] [--cpython-only]  verify lessons in CPython, then in Pyodide
+    python build.py check [LESSON...] [--cpython-only] [--mutants]  verify lessons in CPython, then in Pyodide
+    python build.py grade FILE... --csv OUT         grade submission files with the site's grading page
     python build.py new TRACK SLUG --title TEXT    start a lesson from a template
 
 Thin on purpose: it parses arguments and calls the engine in `pyground/`.
@@ -67,6 +68,32 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the browser check (Pyodide and MicroPython in headless Chromium): quicker for local runs; CI runs both",
     )
+    check_cmd.add_argument(
+        "--mutants",
+        action="store_true",
+        help="also warn when an exercise's checks accept a common wrong answer: the solution with a comparison off by one, "
+        "an operator swapped, a constant nudged or a returned value dropped (in CPython; warnings fail --strict)",
+    )
+
+    grade_cmd = commands.add_parser(
+        "grade",
+        help="grade submission files, as the site's grading page does",
+        description="Grade students' submission files: the site's own grading page runs every exercise's checks again "
+        "on the submitted code, in the shipped Pyodide in headless Chromium, and its CSV is written to OUT. "
+        "Files that are not proper submissions are listed and skipped (the exit status is then 1).",
+    )
+    grade_cmd.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="submission files (.json), or folders holding them"
+    )
+    grade_cmd.add_argument(
+        "--csv", type=Path, required=True, metavar="OUT", help="where to write the class table as CSV"
+    )
+    grade_cmd.add_argument(
+        "--site", type=Path, help="a built site to grade with (default: build lessons/ into a temporary folder first)"
+    )
+    grade_cmd.add_argument(
+        "--lessons", type=Path, default=BuildConfig.lessons, help="lessons folder (default lessons/)"
+    )
 
     new_cmd = commands.add_parser(
         "new",
@@ -109,14 +136,16 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from pyground.serve import make_server, normalise_prefix, watch_and_rebuild
+    from pyground.serve import LiveReload, make_server, normalise_prefix, watch_and_rebuild
 
     config = _config(args)
     cmd_build(args)
+    live = LiveReload()  # open pages reload themselves after each rebuild
 
     def rebuild() -> None:
         try:
             build(config)
+            live.bump()
             print("rebuilt", flush=True)
         except BuildError as error:
             print(
@@ -129,7 +158,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     stop = threading.Event()
     watched = [config.lessons, config.theme, config.pyproject]
     threading.Thread(target=watch_and_rebuild, args=(watched, rebuild, stop), daemon=True).start()
-    server = make_server(config.out, args.host, args.port, args.prefix, args.isolate)
+    server = make_server(config.out, args.host, args.port, args.prefix, args.isolate, live=live)
     print(f"serving on http://{args.host}:{args.port}{normalise_prefix(args.prefix)} (Ctrl+C to stop)", flush=True)
     try:
         server.serve_forever()
@@ -154,7 +183,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(warning, file=sys.stderr)
     if args.only:
         course = _only(course, args.only)
-    problems = verify_course(course, config.lessons.parent, {pin.name: wheel(pin) for pin in pins.wheels})
+    wheels = {pin.name: wheel(pin) for pin in pins.wheels}
+    problems = verify_course(course, config.lessons.parent, wheels)
+    if args.mutants:
+        problems += _weak_checks(course, config.lessons.parent, wheels, strict=args.strict)
     if not args.cpython_only:
         try:
             problems += verify_course_in_pyodide(course, config.lessons.parent, pins)
@@ -174,6 +206,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _weak_checks(course: Course, root: Path, wheels: dict[str, Path], *, strict: bool) -> list:
+    """Warnings for checks that accept a mutant of the solution; errors when strict."""
+    from pyground.mutants import weak_checks
+
+    warnings, counts = weak_checks(course, root, wheels)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    print(
+        f"wrong answers: {counts['mutants']} made from the solutions, {counts['caught']} caught by the checks, "
+        f"{counts['equivalent']} behave like the solution on every input tried (not reported), "
+        f"{counts['accepted']} accepted (warnings above, one per exercise)",
+        flush=True,
+    )
+    return warnings if strict else []
+
+
 def _only(course: Course, paths: list[Path]) -> Course:
     """The course with just the named lesson files, for checking one lesson while writing it."""
     wanted = {path.resolve() for path in paths}
@@ -187,6 +235,23 @@ def _only(course: Course, paths: list[Path]) -> Course:
     return replace(course, tracks=tracks)
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    from pyground.grade import GradingUnavailable, grade_files, print_progress, submission_files, summary
+
+    files = submission_files(args.files)
+    site = args.site.resolve() if args.site else None
+    try:
+        report = grade_files(files, site=site, lessons=args.lessons.resolve(), progress=print_progress)
+    except GradingUnavailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    args.csv.write_text(report.csv, encoding="utf-8", newline="")
+    if text := summary(report):
+        print(text)
+    print(f"graded {len(report.rows)} of {len(files)} files; wrote {args.csv}")
+    return 1 if report.skipped else 0
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from pyground.scaffold import new_lesson
 
@@ -195,7 +260,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "serve": cmd_serve, "check": cmd_check, "new": cmd_new}
+COMMANDS = {"build": cmd_build, "serve": cmd_serve, "check": cmd_check, "grade": cmd_grade, "new": cmd_new}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -5,6 +5,8 @@ validate_course(...)             whole-course rules
 check_ids(...)                   no id that keys saved work may vanish
 raise BuildError if any problem  nothing is written for a broken course
 render_site(...)                 model -> {path: html}
+search_index, lesson_files       the search index; each lesson as a notebook and a script
+catalog(...)                     course.json: lessons and exercises, for the teachers' pages
 write pages, the service worker, static files, the practice API and the vendored runtime
 record_ids(...)                  new ids into lessons/ids.json (not in --strict, where they fail)
 """
@@ -17,12 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .api import check_api, publish_api
+from .catalog import CATALOG_FILE, catalog, python_modules
 from .content import load_course
 from .manifest import check_ids, record_ids
 from .model import Course
+from .notebook import lesson_files
 from .problems import BuildError, Problem, Problems
 from .render import SiteInfo, make_environment, render_site
-from .runtime import Pins, load_pins, vendor
+from .runtime import RUNTIME_DIR, Pins, load_pins, vendor
+from .search import INDEX_FILE, search_index
 from .validate import validate_course
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,8 +68,15 @@ def build(config: BuildConfig) -> BuildResult:
     info = SiteInfo(build_id=_build_id(config))
     pages = render_site(course, env, info)
     pages["sw.js"] = env.get_template("sw.js").render(
-        build_id=info.build_id, runtime_id=pins.fingerprint, page_names=_page_names(course)
+        build_id=info.build_id,
+        runtime_id=pins.fingerprint,
+        page_names=_page_names(course),
+        # Fetched when the service worker installs, so search works offline from the first visit.
+        precache=[INDEX_FILE, f"{RUNTIME_DIR}/lunr/lunr.min.js"],
     )
+    pages[INDEX_FILE] = search_index(course)
+    pages[CATALOG_FILE] = catalog(course, info.build_id, python_modules(config.theme / "static" / "py"))
+    pages.update(lesson_files(course))
 
     config.out.mkdir(parents=True, exist_ok=True)
     _remove_stale_pages(config.out, pages)
@@ -83,7 +95,7 @@ def build(config: BuildConfig) -> BuildResult:
 
 def _page_names(course: Course) -> dict[str, str]:
     """How the offline notice names each page."""
-    names = {"index.html": "The home page"}
+    names = {"index.html": "The home page", "playground.html": "The playground"}
     for track in course.tracks:
         names[track.url] = f"The page of the track “{track.title}”"
         names.update({lesson.url: f"The lesson “{lesson.title}”" for lesson in track.lessons})
@@ -103,10 +115,14 @@ def _build_id(config: BuildConfig) -> str:
 
 
 def _remove_stale_pages(out: Path, pages: dict[str, str]) -> None:
-    """A lesson that was deleted or renamed must not stay deployed."""
-    for path in out.rglob("*.html"):
+    """A lesson that was deleted or renamed must not stay deployed (nor its notebook and script)."""
+    for path in out.rglob("*"):
         relative = path.relative_to(out).as_posix()
-        if relative not in pages and not relative.startswith(("runtime/", "static/")):
+        if (
+            path.suffix in (".html", ".ipynb", ".py")
+            and relative not in pages
+            and not relative.startswith(("runtime/", "static/", "api/"))
+        ):
             path.unlink()
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from markdown_it.token import Token
 
+from .board import parse_board
 from .markdown import CONTAINERS, make_markdown
 from .model import INTERPRETERS, Course, DataFile, Exercise, Hint, Lesson, Listing, Prose, RunCell, Track
 from .problems import Problems
@@ -24,7 +25,7 @@ from .problems import Problems
 MAX_LESSON_BYTES = 512 * 1024
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 LESSON_FILE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)\.md$")
-FRONT_MATTER_KEYS = {"id", "title", "summary", "packages", "interpreter", "aliases", "minutes", "files"}
+FRONT_MATTER_KEYS = {"id", "title", "summary", "packages", "interpreter", "aliases", "minutes", "files", "board"}
 MAX_DATA_FILE_BYTES = 2 * 1024 * 1024  # a lesson's data file is downloaded by every learner who opens it
 CELL_KINDS = ("run", "exercise", "setup", "check", "solution")
 CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*$")
@@ -224,6 +225,7 @@ def _check_front_matter(meta: dict[str, Any], path: Path, problems: Problems) ->
     aliases = meta.get("aliases") or []
     if not isinstance(aliases, list) or not all(isinstance(a, str) and ID_PATTERN.match(a) for a in aliases):
         fail("aliases", "aliases must be a list of old ids, e.g. `aliases: [old-lesson-id]`")
+    board = parse_board(meta.get("board"), interpreter, lambda message: fail("board", message))
     if not ok:
         return None
     return {
@@ -234,6 +236,7 @@ def _check_front_matter(meta: dict[str, Any], path: Path, problems: Problems) ->
         "packages": tuple(packages),
         "aliases": tuple(aliases),
         "minutes": minutes,
+        "board": board,
     }
 
 
@@ -297,6 +300,7 @@ class _OpenExercise:
     hints: list[Hint] = field(default_factory=list)
     solution: str | None = None
     aliases: tuple[str, ...] = ()
+    solution_line: int = 0
 
 
 class BodyParser:
@@ -342,8 +346,13 @@ class BodyParser:
         if self.prose:
             html = self.md.renderer.render(self.prose, self.md.options, {})
             if html.strip():
-                self.blocks.append(Prose(html=html))
+                self.blocks.append(Prose(html=html, markdown=self._source(self.prose)))
             self.prose = []
+
+    def _source(self, tokens: list[Token]) -> str:
+        """The Markdown lines of these tokens' top-level blocks (a hint between them is left out)."""
+        spans = [token.map for token in tokens if token.map and token.level == 0 and token.nesting >= 0]
+        return "\n\n".join("\n".join(self.lines[start:end]).strip("\n") for start, end in spans)
 
     def _fence(self, token: Token) -> None:
         start, end = token.map or (0, 0)
@@ -426,6 +435,7 @@ class BodyParser:
             if exercise.solution is not None:
                 self._error(token, f"exercise '{exercise.id}' already has a solution; keep one solution block")
             exercise.solution = token.content
+            exercise.solution_line = self._line(token)
 
     def _container(self, tokens: list[Token], index: int) -> int:
         """Handle `::: hint` ... `:::`; returns the index of the closing token."""
@@ -490,6 +500,7 @@ class BodyParser:
             hints=tuple(exercise.hints),
             solution=exercise.solution,
             aliases=exercise.aliases,
+            solution_line=exercise.solution_line,
         )
 
 

@@ -17,9 +17,10 @@ INTERPRETERS: tuple[Interpreter, ...] = ("pyodide", "micropython")
 
 @dataclass(frozen=True)
 class Prose:
-    """Rendered, sanitised Markdown between code blocks."""
+    """Rendered, sanitised Markdown between code blocks, and its Markdown source (for notebooks)."""
 
     html: str
+    markdown: str = ""
     kind: Literal["prose"] = "prose"
 
 
@@ -64,6 +65,7 @@ class Exercise:
     hints: tuple[Hint, ...] = ()
     solution: str | None = None
     aliases: tuple[str, ...] = ()  # earlier ids, so saved work follows a rename
+    solution_line: int = 0  # file line of the solution's opening fence (its code starts on the next line)
     kind: Literal["exercise"] = "exercise"
 
     @property
@@ -84,6 +86,23 @@ class DataFile:
 
 
 @dataclass(frozen=True)
+class BoardPart:
+    """One part of a lesson's simulated board (see board.py), shown as a widget beside the code."""
+
+    part: str  # led, button, potentiometer, light, temperature, pixels, servo, tmp102
+    name: str  # labels the widget; checks name the part by it
+    pin: int | str
+    count: int = 0  # pixels in a strip
+    value: float | None = None  # an analogue input's starting level
+    slot: int | None = None  # input parts: index of its value in the memory the page shares
+    scl: int | None = None  # an I2C part's clock pin (`pin` is its data pin, SDA)
+
+    @property
+    def is_input(self) -> bool:
+        return self.slot is not None
+
+
+@dataclass(frozen=True)
 class Lesson:
     id: str
     title: str
@@ -95,6 +114,7 @@ class Lesson:
     aliases: tuple[str, ...] = ()
     minutes: int | None = None  # estimated time to work through it
     files: tuple[DataFile, ...] = ()
+    board: tuple[BoardPart, ...] = ()  # a simulated board, shown beside the code
     blocks: tuple[Block, ...] = ()
     # File line of each front matter key, for problems found after parsing (e.g. `aliases`).
     meta_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)

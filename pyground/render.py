@@ -13,7 +13,15 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from .board import MODULES as BOARD_MODULES
+from .board import board_config
+from .catalog import exercise_label
 from .model import Course, Exercise, Lesson
+from .notebook import helper_modules
+
+# For teachers: how to assign and grade, the assignment builder, the student view of an
+# assignment link, and the grading page.
+TEACHER_PAGES = ("teachers.html", "assign.html", "assignment.html", "grade.html")
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,7 @@ def make_environment(templates: Path) -> Environment:
     )
     env.filters["exercise_data"] = exercise_data
     env.filters["exercise_keys"] = exercise_keys
+    env.filters["exercise_label"] = exercise_label
     return env
 
 
@@ -68,6 +77,9 @@ def render_site(course: Course, env: Environment, info: SiteInfo) -> dict[str, s
         pages[page] = env.get_template(template).render(course=course, site=info, root=relative_root(page), **context)
 
     render("index.html", "home.html")
+    render("playground.html", "playground.html", config=_playground_config(course), playground=True)
+    for page in TEACHER_PAGES:  # their scripts read the course from course.json (catalog.py)
+        render(page, page, teachers=True)
     for track in course.tracks:
         render(track.url, "track.html", track=track)
         for lesson in track.lessons:
@@ -77,6 +89,7 @@ def render_site(course: Course, env: Environment, info: SiteInfo) -> dict[str, s
                 track=track,
                 lesson=lesson,
                 config=_lesson_config(lesson),
+                extras=_notebook_extras(lesson),
                 **_neighbours(course, lesson),
             )
     return pages
@@ -103,4 +116,29 @@ def _lesson_config(lesson: Lesson) -> dict[str, Any]:
         "aliases": list(lesson.aliases),
         # Files the code opens by name: fetched from beside the page into Python's working folder.
         "files": {data.name: data.path for data in lesson.files},
+    } | ({"board": {"parts": board_config(lesson.board), "modules": list(BOARD_MODULES)}} if lesson.board else {})
+
+
+def _notebook_extras(lesson: Lesson) -> list[dict[str, str]]:
+    """The files a lesson's notebook opens besides itself, as links from the lesson page:
+    its data files and the site's helper modules it imports."""
+    files = [{"href": data.path, "name": data.name} for data in lesson.files]
+    root = relative_root(lesson.url)
+    return files + [{"href": f"{root}static/py/{name}.py", "name": f"{name}.py"} for name in helper_modules(lesson)]
+
+
+def _playground_config(course: Course) -> dict[str, Any]:
+    """What the playground needs to run code a lesson's "Open in playground" sends it: the lesson's
+    interpreter, packages and data files. A link names a lesson by id; any other id is refused."""
+    return {
+        "lessons": {
+            lesson.id: {
+                "title": lesson.title,
+                "url": lesson.url,
+                "interpreter": lesson.interpreter,
+                "packages": list(lesson.packages),
+                "files": {data.name: f"{lesson.track}/{data.path}" for data in lesson.files},
+            }
+            for lesson in course.lessons
+        }
     }

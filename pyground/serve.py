@@ -3,7 +3,9 @@
 It serves what a static host serves, with the two MIME types Python's
 http.server gets wrong on some systems (.mjs, .wasm), optionally under a
 sub-path (to try a GitHub Pages project site) and optionally with the
-cross-origin isolation headers a static host cannot send.
+cross-origin isolation headers a static host cannot send. With live reload
+(`build.py serve`), every page it serves gets a small script that reloads it
+when a rebuild finishes; the built files themselves never contain it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import functools
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -27,10 +30,39 @@ MIME_TYPES = {
 }
 
 
+LIVE_SCRIPT = """// Live reload, added by `build.py serve` only: reload this page when a rebuild has finished.
+const stamp = new URL("__live", import.meta.url);
+let seen = null;
+async function poll() {
+  try {
+    const now = await (await fetch(stamp, { cache: "no-store" })).text();
+    if (seen !== null && now !== seen) return location.reload();
+    seen = now;
+    document.documentElement.dataset.liveReload = "on";
+  } catch {
+    // the server is restarting: try again
+  }
+  setTimeout(poll, 1000);
+}
+poll();
+"""
+
+
+class LiveReload:
+    """The stamp pages poll: it changes whenever a rebuild finishes."""
+
+    def __init__(self) -> None:
+        self.bump()
+
+    def bump(self) -> None:
+        self.stamp = str(time.time_ns())
+
+
 class SiteHandler(SimpleHTTPRequestHandler):
     extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
     prefix = "/"
     isolate = False
+    live: LiveReload | None = None
     quiet = False  # True: log nothing (a check whose lessons request missing pages on purpose)
     # Headers and body go out in separate writes: without TCP_NODELAY each small answer
     # waits ~40 ms for the client's delayed ACK (Nagle's algorithm).
@@ -40,6 +72,35 @@ class SiteHandler(SimpleHTTPRequestHandler):
         if not path.startswith(self.prefix):
             return str(Path(self.directory) / "__outside_prefix__")
         return super().translate_path("/" + path[len(self.prefix) :])
+
+    def do_GET(self) -> None:
+        if self.live is None or not self._live_reload():
+            super().do_GET()
+
+    def _live_reload(self) -> bool:
+        """Answer the stamp, the script, or a page with the script added; False for anything else."""
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        rest = path[len(self.prefix) :] if path.startswith(self.prefix) else None
+        if rest == "__live":
+            body, kind = self.live.stamp, "text/plain"
+        elif rest == "__live.js":
+            body, kind = LIVE_SCRIPT, "text/javascript"
+        elif rest is not None and (rest == "" or rest.endswith(("/", ".html"))):
+            page = Path(self.translate_path(path))
+            page = page / "index.html" if page.is_dir() else page
+            if not page.is_file():
+                return False
+            tag = f'<script type="module" src="{self.prefix}__live.js"></script>'
+            body, kind = page.read_text(encoding="utf-8").replace("</head>", f"{tag}</head>", 1), "text/html"
+        else:
+            return False
+        data = body.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", f"{kind}; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        return True
 
     def end_headers(self) -> None:
         # Always revalidate, so an edit shows on reload (a real host sets its own policy).
@@ -75,9 +136,10 @@ def make_server(
     prefix: str = "/",
     isolate: bool = False,
     quiet: bool = False,
+    live: LiveReload | None = None,
 ) -> SiteServer:
     prefix = normalise_prefix(prefix)
-    handler = type("Handler", (SiteHandler,), {"prefix": prefix, "isolate": isolate, "quiet": quiet})
+    handler = type("Handler", (SiteHandler,), {"prefix": prefix, "isolate": isolate, "quiet": quiet, "live": live})
     return SiteServer((host, port), functools.partial(handler, directory=str(directory)))
 
 

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .api import publish_api
+from .board import MODULES as BOARD_MODULES
+from .board import board_config
 from .model import Course, Lesson
 from .problems import Problem
 from .runtime import Pins, vendor
@@ -95,11 +97,12 @@ def verify_course_in_pyodide(
 
 
 def _job(lesson: Lesson, modules: list[str]) -> dict:
-    """What the harness runs: the same cases as verify.py."""
+    """What the harness runs: the same cases as verify.py. Only a board lesson gets `machine`."""
     return {
         "interpreter": lesson.interpreter,
         "runner": RUNNERS[lesson.interpreter],
-        "files": modules,
+        "files": [name for name in modules if lesson.board or name not in BOARD_MODULES],
+        "board": board_config(lesson.board) if lesson.board else None,
         "packages": list(lesson.packages),
         "exercises": exercise_cases(lesson),
         "cells": cell_cases(lesson),

@@ -135,6 +135,7 @@ async function checkInPyodide(job, snapshot) {
   pyodide.runPython(await text(job.runner), { filename: job.runner });
   pyodide.globals.get("set_data_files")(pyodide.toPy(Object.keys(job.dataFiles)));
   pyodide.globals.get("set_site")(HERE.href); // the practice API is served beside this file, at api/
+  pyodide.globals.get("import_packages")(pyodide.toPy(job.packages)); // as the page does while it loads
   const plain = (proxy) => {
     const value = proxy.toJs({ dict_converter: Object.fromEntries });
     proxy.destroy();
@@ -164,6 +165,8 @@ async function checkInMicroPython(job) {
   mp.registerJsModule("polyscript", { xworker: page.xworker });
   mp.registerJsModule("pyscript", { sync: page.sync });
   mp.runPython(await text(job.runner));
+  // A board lesson: its `machine` module, with run cells on virtual time (they may loop forever).
+  if (job.board) mp.globals.get("board_setup")(JSON.stringify(job.board), null, true);
   // MicroPython's proxies of dicts are awkward in JS: let its json module hand them over.
   mp.runPython("import json\n_check_ex = lambda *a: json.dumps(check_exercise(*a))\n_run = lambda *a: json.dumps(run_cell(*a))");
   const checkExercise = mp.globals.get("_check_ex");

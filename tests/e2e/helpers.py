@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
+from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -86,3 +88,16 @@ def work_through(page: Page, answers: list[str] | None = None) -> None:
         block = page.locator("[data-block=exercise]").nth(index)
         run_code(page, block, solution(block))
         assert block.get_attribute("data-state") == "passed", block.locator("[data-feedback]").inner_text()
+
+
+def download(page: Page, control: Locator, timeout: float = 30_000) -> str:
+    """Click `control`, which saves a file, and return the file's text (line endings as written)."""
+    with page.expect_download(timeout=timeout) as started:
+        control.click()
+    return Path(started.value.path()).read_bytes().decode("utf-8")
+
+
+def assignment_in(link: str) -> dict:
+    """What an assignment link carries (the JSON in its #a= fragment)."""
+    payload = link.split("#a=", 1)[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ["", "basics/index.html", "basics/fixture-cells.html", "iot/fixture-micro.html"]
+PAGES = ["", "basics/index.html", "basics/fixture-cells.html", "iot/fixture-micro.html", "playground.html"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -9,7 +9,7 @@ import { ensureIsolation, withoutIsolation } from "./isolation.js";
 import { openProgress } from "./progress.js";
 import { Runtime } from "./runtime.js";
 import { RuntimeBar, runInOrder } from "./runtime-bar.js";
-import { checkNotebook, decodeFragment, encodeNotebook, LinkError, MAX_CELLS } from "./share.js";
+import { checkNotebook, decodeFragment, encodeNotebook, LinkError, MAX_CELLS, notebookJson } from "./share.js";
 import { siteKey } from "./site-path.js";
 
 export const PLAYGROUND = "_playground"; // its "lesson" in progress records (lesson ids never start with _)
@@ -34,6 +34,7 @@ class Notebook {
     this.element = $("[data-notebook]");
     this.template = $("[data-cell-template]");
     this.cells = [];
+    this.count = 0; // cells made so far: each gets its own id
     this.interpreter = "pyodide";
     this.lesson = null; // a lesson id: its data files and packages come along
     this.fromLink = false; // holds code from a link that has not run yet
@@ -96,20 +97,19 @@ class Notebook {
     );
   }
 
-  /** A new cell holding `code`, after `before`'s position (default: at the end). */
-  add(code = "", after = null) {
+  /** A new cell at the end, holding `code`. */
+  add(code = "") {
     const section = this.template.content.firstElementChild.cloneNode(true);
     section.querySelector("[data-source]").value = code; // text, never markup
-    section.dataset.cell = `cell-${(this.count = (this.count ?? 0) + 1)}`;
-    const at = after ? this.cells.indexOf(after) + 1 : this.cells.length;
-    this.element.insertBefore(section, this.cells[at]?.section ?? null);
-    const cell = new PlaygroundCell(section, { ...this.context, runtime: this.runtime ?? this.context.runtime });
+    section.dataset.cell = `cell-${++this.count}`;
+    this.element.append(section);
+    const cell = new PlaygroundCell(section, this.context);
     cell.resetButton.hidden = true; // a playground cell has no lesson original to go back to
     const bar = section.querySelector(".cell-bar");
     cell.moveUp = bar.appendChild(makeButton("Move up", "move-up", () => this.move(cell, -1)));
     cell.moveDown = bar.appendChild(makeButton("Move down", "move-down", () => this.move(cell, 1)));
     cell.deleteButton = bar.appendChild(makeButton("Delete", "delete", () => this.remove(cell)));
-    this.cells.splice(at, 0, cell);
+    this.cells.push(cell);
     return cell;
   }
 
@@ -121,8 +121,8 @@ class Notebook {
     this.cells.splice(to, 0, cell);
     this.element.insertBefore(cell.section, this.cells[to + 1]?.section ?? null);
     this.renumber();
-    (step < 0 ? cell.moveUp : cell.moveDown).focus();
-    if ((step < 0 ? cell.moveUp : cell.moveDown).disabled) cell.deleteButton.focus();
+    const [same, other] = step < 0 ? [cell.moveUp, cell.moveDown] : [cell.moveDown, cell.moveUp];
+    (same.disabled ? other : same).focus(); // at the top or bottom, the other way is the one left
     this.announce(`Cell moved to position ${to + 1} of ${this.cells.length}.`);
     this.saveSoon();
   }
@@ -132,6 +132,7 @@ class Notebook {
     if (cell.code.trim() && cell.deleteButton.dataset.confirm !== "yes") {
       cell.deleteButton.dataset.confirm = "yes";
       cell.deleteButton.textContent = "Really delete?";
+      this.renumber();
       return;
     }
     const at = this.cells.indexOf(cell);
@@ -181,7 +182,7 @@ class Notebook {
   async save() {
     clearTimeout(this.saveTimer);
     this.element.dataset.saved = "pending";
-    await progress.update(PLAYGROUND, RECORD, { code: JSON.stringify(this.data), codeAt: Date.now() });
+    await progress.update(PLAYGROUND, RECORD, { code: notebookJson(this.data), codeAt: Date.now() });
     this.element.dataset.saved = "saved";
   }
 
@@ -214,11 +215,11 @@ function savedNotebook() {
 const hasOwnWork = (data) => Boolean(data?.cells.some((cell) => cell.code.trim()));
 
 /** What the link notice says, and what happens when the learner answers its question. */
-function showLinkNotice({ message, title = null, preview = null, choices = null, alert = false }) {
+function showLinkNotice({ message, title = "Code from a link: read it before you run it", preview = null, choices = null, alert = false }) {
   const notice = $("[data-link-notice]");
   notice.hidden = false;
   notice.setAttribute("role", alert ? "alert" : "region");
-  if (title) $("[data-link-title]").textContent = title;
+  $("[data-link-title]").textContent = title;
   $("[data-link-message]").textContent = message;
   const pre = $("[data-link-preview]");
   pre.hidden = !preview;
@@ -358,8 +359,8 @@ const EMPTY = { interpreter: "pyodide", lesson: null, cells: [] };
 const notebook = new Notebook();
 const [progress, opened] = await Promise.all([openProgress(), readLink(location.hash)]);
 const own = savedNotebook();
-notebook.load(opened.link && !hasOwnWork(own) ? opened.link : (own ?? EMPTY));
-openLink(opened, own);
+if (!opened.link || hasOwnWork(own)) notebook.load(own ?? EMPTY);
+openLink(opened, own); // a link's code goes straight into an empty playground; otherwise the learner chooses
 addEventListener("hashchange", async () => openLink(await readLink(location.hash), notebook.data));
 
 $("[data-action=add-cell]").addEventListener("click", () => {

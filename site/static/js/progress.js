@@ -79,6 +79,10 @@ const NEWER_SITE =
   "A newer version of this site, open in another tab, has upgraded your saved progress. " +
   "Reload this page to keep saving: your work is safe, and what you do here is kept on this page until then.";
 
+const DELETED =
+  "Something deleted this site's saved progress in this browser (code from a link, or clearing site data). " +
+  "Reload the page to keep saving; what you do here is kept on this page until then.";
+
 /** Thrown instead of writing when this page's copy of the site is older than the database. */
 class ReloadNeeded extends Error {
   name = "ReloadNeeded";
@@ -90,11 +94,11 @@ class IndexedDbBackend {
     this.db = db;
     this.readOnly = readOnly;
     // A newer deploy in another tab wants to upgrade: save what is pending, let it go ahead, ask to reload.
-    db.onversionchange = () => {
+    db.onversionchange = (event) => {
       progress.dispatchEvent(new Event("closing")); // listeners save synchronously, before the close
       db.close();
       this.readOnly = true;
-      progress.warn(NEWER_SITE);
+      progress.warn(event.newVersion === null ? DELETED : NEWER_SITE); // null: the database is being deleted
     };
   }
 

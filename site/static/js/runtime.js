@@ -35,9 +35,13 @@ export class RunStopped extends Error {}
 export class Runtime extends EventTarget {
   /** `files`: {name: url relative to the page}, put in Python's working folder (lesson data files). */
   /** `inputHelp`: what input() says when the page cannot wait for an answer (not isolated). */
-  constructor({ interpreter = "pyodide", packages = [], files = {}, inputHelp = "" } = {}) {
+  /** `modules`: more of site/static/py for the worker (a board's `machine`); `setup(worker)` runs
+   * before each new worker is ready; "board" events carry the worker's board messages. */
+  constructor({ interpreter = "pyodide", packages = [], files = {}, inputHelp = "", modules = [], setup = null } = {}) {
     super();
     this.inputHelp = inputHelp;
+    this.modules = modules;
+    this.setup = setup;
     this.dataFiles = Object.entries(files).map(([name, path]) => [name, new URL(path, document.baseURI)]);
     this.kind = INTERPRETERS[interpreter] ?? INTERPRETERS.pyodide;
     this.interpreter = interpreter;
@@ -119,7 +123,7 @@ export class Runtime extends EventTarget {
       sync_main_only: true,
       // Modules runner.py imports, and those for learners (`import charts`, `import cloud`).
       files: Object.fromEntries([
-        ...["checker.py", "explain.py", "charts.py", "cloud.py"].map((name) => [new URL(name, PY).href, `./${name}`]),
+        ...["checker.py", "explain.py", "charts.py", "cloud.py", ...this.modules].map((name) => [new URL(name, PY).href, `./${name}`]),
         ...this.dataFiles.map(([name, url]) => [url.href, `./${name}`]),
       ]),
     };
@@ -134,6 +138,7 @@ export class Runtime extends EventTarget {
     if (this.interruptBuffer) await worker.sync.set_interrupt_buffer(this.interruptBuffer);
     if (this.dataFiles.length) await worker.sync.set_data_files(this.dataFiles.map(([name]) => name));
     if (this.inputHelp) await worker.sync.set_input_help(this.inputHelp);
+    if (this.setup) await this.setup(worker);
     // The worker runs from a blob: URL, so Python cannot tell the site's address by itself.
     if (this.interpreter === "pyodide") await worker.sync.set_site(SITE.href);
     // Imported now, while the page says Loading: a first `import requests` takes seconds in Pyodide.
@@ -150,6 +155,7 @@ export class Runtime extends EventTarget {
       return;
     }
     if (!message.run || message.run !== this.current?.id) return; // late output of a stopped run
+    if (message.board) this.dispatchEvent(new CustomEvent("board", { detail: message }));
     for (const [stream, text, alt] of message.chunks ?? []) this.current.onOutput?.(text, stream, alt);
   }
 

@@ -9,6 +9,7 @@ import { SITE_ROOT } from "./site-path.js";
 const INDEX_URL = new URL("search-index.json", SITE_ROOT);
 const LUNR_URL = new URL("runtime/lunr/lunr.min.js", SITE_ROOT);
 const MAX_RESULTS = 10;
+const MIN_WORD = 2;
 const EXCERPT_BEFORE = 60; // characters of context before the first match
 const EXCERPT_LENGTH = 180;
 
@@ -41,9 +42,10 @@ export class Search {
     this.index = globalThis.lunr.Index.load(index);
   }
 
-  /** The words of `query` to search for: lowercased, stop words left out, except the word being typed. */
+  /** The words of `query` to search for: lowercased, of two letters or more (one letter, as a prefix,
+   * matches nearly everything), stop words left out except the word being typed. */
   terms(query) {
-    const words = query.toLowerCase().match(this.word) ?? [];
+    const words = (query.toLowerCase().match(this.word) ?? []).filter((word) => word.length >= MIN_WORD);
     const typing = !/\s$/.test(query);
     return words.filter(
       (word, i) => (typing && i === words.length - 1) || globalThis.lunr.stopWordFilter(new globalThis.lunr.Token(word)),
@@ -132,10 +134,10 @@ class SearchBox {
     }
     if (query !== this.input.value) return; // a newer keystroke is on its way
     this.results = search.search(query);
-    this.render(search, query);
+    this.render(search, query, search.terms(query).length > 0);
   }
 
-  render(search, query) {
+  render(search, query, searched) {
     this.active = -1;
     this.input.removeAttribute("aria-activedescendant");
     const options = this.results.map(({ doc, matched }, index) => {
@@ -156,13 +158,14 @@ class SearchBox {
     const show = query.trim() !== "";
     this.list.hidden = !show;
     this.input.setAttribute("aria-expanded", String(show));
+    const none = searched ? "No lesson matches." : "Keep typing: words of two letters or more are searched (not common ones like “the”).";
     if (show && !options.length) {
-      const none = document.createElement("li");
-      none.className = "search-none";
-      none.textContent = "No lesson matches.";
-      this.list.append(none);
+      const item = document.createElement("li");
+      item.className = "search-none";
+      item.textContent = none;
+      this.list.append(item);
     }
-    this.status.textContent = show ? `${options.length || "No"} result${options.length === 1 ? "" : "s"}.` : "";
+    this.status.textContent = !show ? "" : options.length ? `${options.length} result${options.length === 1 ? "" : "s"}.` : none;
     this.root.dataset.searched = query;
   }
 

@@ -21,10 +21,14 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
 /** Why a link could not be opened; `message` is for the learner. */
 export class LinkError extends Error {}
 
-/** The fragment (without "#") for `notebook`: {interpreter, lesson?, cells: [{code}]}. */
-export async function encodeNotebook({ interpreter, lesson, cells }) {
-  const data = { v: VERSION, interpreter, ...(lesson && { lesson }), cells: cells.map(({ code }) => ({ code })) };
-  const bytes = new TextEncoder().encode(JSON.stringify(data));
+/** A notebook ({interpreter, lesson?, cells: [{code}]}) as the JSON a link carries (and the playground saves). */
+export function notebookJson({ interpreter, lesson, cells }) {
+  return JSON.stringify({ v: VERSION, interpreter, ...(lesson && { lesson }), cells: cells.map(({ code }) => ({ code })) });
+}
+
+/** The fragment (without "#") for a notebook. */
+export async function encodeNotebook(notebook) {
+  const bytes = new TextEncoder().encode(notebookJson(notebook));
   const deflated = new Blob([bytes]).stream().pipeThrough(new CompressionStream("deflate-raw"));
   const packed = new Uint8Array(await new Response(deflated).arrayBuffer());
   const fragment = `${FRAGMENT_KEY}=${toBase64Url(packed)}`;

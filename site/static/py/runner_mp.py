@@ -20,6 +20,9 @@ _run_id = ""
 _input_help = "input() cannot wait for an answer on this page; give your program its data in the code instead."
 _sent = 0
 MAX_CHARS_PER_RUN = 250000
+_sim = None  # the simulated board (sim.py), on lessons that declare one
+_TimeUp = ()  # sim.TimeUp once a board is set up: a checked program's virtual time ran out
+_virtual_cells = False  # build.py check: run cells on virtual time too
 
 
 def _post(stream, text):
@@ -72,8 +75,12 @@ def _begin(run_id):
 
 def run_cell(code, run_id, filename):
     _begin(run_id)
+    if _virtual_cells:
+        _sim.begin_virtual_cell()
     try:
         exec(code, namespace)
+        return {"ok": True}
+    except _TimeUp:
         return {"ok": True}
     except SystemExit as error:
         return {"ok": False, "exit": error.args[0] if error.args else 0}
@@ -83,6 +90,16 @@ def run_cell(code, run_id, filename):
 
 
 def check_exercise(code, check, setup, run_id, filename):
+    if _sim is None:
+        return _check_exercise(code, check, setup, run_id, filename)
+    _sim.begin_check()  # a fresh board on virtual time; its trace is replayed on the page afterwards
+    try:
+        return _check_exercise(code, check, setup, run_id, filename)
+    finally:
+        _post_board(_sim.end_check(), True)
+
+
+def _check_exercise(code, check, setup, run_id, filename):
     _begin(run_id)
     learner = _fresh_namespace()
     printed = []
@@ -95,7 +112,10 @@ def check_exercise(code, check, setup, run_id, filename):
     try:
         if setup:
             exec(setup, learner)
-        exec(code, learner)
+        try:  # noqa: SIM105 (MicroPython has no contextlib.suppress)
+            exec(code, learner)
+        except _TimeUp:
+            pass  # a board program runs until its virtual time is up
     except BaseException as error:
         _post_exception(error)
         return {
@@ -147,7 +167,28 @@ def _seal_off_the_page():
     builtins.__import__ = _import
 
 
+def _post_board(events, replay):
+    if events:
+        xworker.postMessage(json.dumps({"run": _run_id, "board": events, "replay": replay}))
+
+
+def board_setup(parts, slots=None, virtual_cells=False):
+    """The lesson's board (a JSON list of parts), the page's shared input slots (isolated pages)."""
+    global _sim, _TimeUp, _virtual_cells
+    import sim
+
+    sim.setup(json.loads(parts), slots, _post_board)
+    _sim, _TimeUp, _virtual_cells = sim, sim.TimeUp, bool(virtual_cells)
+    return True
+
+
+def board_input(name, value):
+    return _sim.set_input(name, value) if _sim else False
+
+
 sync.run_cell = run_cell
+sync.board_setup = board_setup
+sync.board_input = board_input
 sync.check_exercise = check_exercise
 sync.set_input_help = set_input_help
 _seal_off_the_page()

@@ -1,0 +1,172 @@
+// Submitted exercises, checked again, each in a fresh interpreter of its own: a module worker
+// that grading.js keeps per lane. For every exercise it restores a new Pyodide from a memory
+// snapshot of a freshly started one (a few hundred milliseconds, against seconds for a cold
+// start), so nothing the code of one exercise does (patching the checker, a module, builtins)
+// can reach the verdict of another, the same student's or anyone else's. MicroPython starts
+// fresh for each exercise too (it starts in a fraction of a second).
+//
+// The exercise runs through the site's own runner (runner.py, runner_mp.py) and, through it,
+// checker.py: what a lesson page runs when a learner presses Check. The two PyScript modules the
+// runners import are replaced by small stand-ins, as `build.py check` does
+// (pyground/harness/verify_worker.mjs).
+//
+// Page -> worker:
+//   {init: {snapshot, modules: {name: text}, runners: {interpreter: text}, site, inputHelp}}
+//       with `snapshot` null, the worker starts Pyodide cold once, imports the checker, makes the
+//       snapshot itself and sends a copy to the page: {type: "snapshot", snapshot} (or null)
+//   {case: {id, interpreter, packages, code, check, setup, files: {name: Uint8Array},
+//           modules: {name: text} (a board lesson's), board: its parts or null}}
+// Worker -> page, for each case:
+//   {type: "loaded", id}              its Python is up; its time limit starts now
+//   {type: "verdict", id, verdict}    {passed, message, output, error, stopped?}
+//   {type: "failed", id, message}     it could not be checked at all
+
+const RUNTIME = new URL("../../runtime/", import.meta.url);
+const PYODIDE = new URL("pyodide/", RUNTIME).href;
+const MICROPYTHON = new URL("micropython/", RUNTIME).href;
+const MAX_TEXT = 20_000; // characters of output or traceback kept in a verdict
+
+console.error = () => {}; // a console error from the runtime or a submission is not the page's
+
+// Every interpreter this worker starts compiles the same pyodide.asm.wasm (10 MB): compile it once
+// and instantiate the compiled module each time, which makes a fresh interpreter about three times
+// quicker. Pyodide offers no option for this; it calls instantiateStreaming, so that is where the
+// compiled module is kept (a module holds no state: every instance still gets its own memory).
+const compiled = new Map(); // url -> promise of a WebAssembly.Module
+const instantiateStreaming = WebAssembly.instantiateStreaming;
+WebAssembly.instantiateStreaming = async (source, imports) => {
+  const response = await source;
+  if (!response?.url) return instantiateStreaming(response, imports);
+  if (!compiled.has(response.url)) compiled.set(response.url, WebAssembly.compileStreaming(response));
+  else response.body?.cancel();
+  const module = await compiled.get(response.url);
+  return { module, instance: await WebAssembly.instantiate(module, imports) };
+};
+let setup = null;
+let ready = null; // settles once the snapshot is there (or known to be missing)
+
+self.addEventListener("message", async ({ data }) => {
+  if (data.init) {
+    setup = data.init;
+    ready = setup.snapshot ? Promise.resolve() : makeSnapshot(setup.modules);
+  } else if (data.case) {
+    const { id } = data.case;
+    try {
+      await ready;
+      const python = data.case.interpreter === "micropython" ? await microPython(data.case) : await pyodide(data.case);
+      postMessage({ type: "loaded", id });
+      postMessage({ type: "verdict", id, verdict: trim(python.check(data.case)) });
+    } catch (error) {
+      postMessage({ type: "failed", id, message: String(error?.message ?? error).trim() });
+    }
+  }
+});
+
+function trim(verdict) {
+  const cut = (text) => (typeof text === "string" && text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}\n… (cut here)` : text);
+  return {
+    passed: verdict.passed === true,
+    message: cut(String(verdict.message ?? "")),
+    output: cut(verdict.output ?? ""),
+    error: cut(verdict.error ?? null),
+    ...(verdict.stopped && { stopped: true }),
+  };
+}
+
+/** Stand-ins for `polyscript.xworker` and `pyscript.sync`: input() gets end of file; what the runner
+ * writes to stderr is kept (runner_mp.py shows a traceback there rather than in the verdict). */
+function standIns() {
+  const page = {
+    stderr: [],
+    xworker: {
+      postMessage(message) {
+        const data = JSON.parse(message);
+        for (const [stream, text] of data.chunks ?? []) if (stream === "stderr") page.stderr.push(text);
+      },
+    },
+    sync: { read_line: () => null },
+  };
+  return page;
+}
+
+async function startPyodide(options = {}) {
+  const { loadPyodide } = await import(`${PYODIDE}pyodide.mjs`);
+  return loadPyodide({
+    indexURL: PYODIDE,
+    packageBaseUrl: PYODIDE, // where Pyodide looks for packages: the site itself, never a CDN
+    stdout: () => {},
+    stderr: () => {},
+    ...options,
+  });
+}
+
+/** A fresh Pyodide that has imported the checker (a module of plain Python, which a snapshot keeps:
+ * the runner then finds it imported, as on a lesson page, without compiling it again each time). */
+async function makeSnapshot(modules) {
+  try {
+    const python = await startPyodide({ _makeSnapshot: true });
+    for (const [name, text] of Object.entries(modules)) python.FS.writeFile(name, text);
+    python.runPython("import checker");
+    setup.snapshot = python.makeMemorySnapshot();
+  } catch {
+    setup.snapshot = null; // then each exercise's Python starts cold
+  }
+  postMessage({ type: "snapshot", snapshot: setup.snapshot });
+}
+
+async function pyodide(item) {
+  let python;
+  try {
+    python = setup.snapshot ? await startPyodide({ _loadSnapshot: setup.snapshot }) : await startPyodide();
+  } catch (error) {
+    if (!setup.snapshot) throw error;
+    python = await startPyodide(); // the snapshot is only a speed-up
+  }
+  python.setStdin({ stdin: () => null });
+  if (item.packages.length) {
+    const errors = [];
+    await python.loadPackage(item.packages, { messageCallback: () => {}, errorCallback: (message) => errors.push(message) });
+    if (errors.length) throw new Error(`loading ${item.packages.join(", ")} failed: ${errors.join("; ")}`);
+  }
+  for (const [name, text] of Object.entries({ ...setup.modules, ...item.modules })) python.FS.writeFile(name, text);
+  for (const [name, bytes] of Object.entries(item.files)) python.FS.writeFile(name, bytes); // the lesson's data files
+  const page = standIns();
+  python.registerJsModule("polyscript", { xworker: page.xworker });
+  python.registerJsModule("pyscript", { sync: page.sync });
+  python.runPython(setup.runners.pyodide, { filename: "runner.py" });
+  const call = (name, ...args) => python.globals.get(name)?.(...args);
+  call("set_site", setup.site); // the practice API is on the site itself (`cloud.SITE`)
+  call("set_input_help", setup.inputHelp);
+  call("set_data_files", python.toPy(Object.keys(item.files)));
+  call("import_packages", python.toPy(item.packages));
+  return {
+    check({ code, check, setup: before }) {
+      const proxy = python.globals.get("check_exercise")(code, check, before, "grade", "<exercise>");
+      const verdict = proxy.toJs({ dict_converter: Object.fromEntries });
+      proxy.destroy();
+      return verdict;
+    },
+  };
+}
+
+async function microPython(item) {
+  const { loadMicroPython } = await import(`${MICROPYTHON}micropython.mjs`);
+  const python = await loadMicroPython({ url: `${MICROPYTHON}micropython.wasm`, stdout: () => {}, stderr: () => {} });
+  for (const [name, text] of Object.entries({ ...setup.modules, ...item.modules })) python.FS.writeFile(name, text);
+  for (const [name, bytes] of Object.entries(item.files)) python.FS.writeFile(name, bytes);
+  const page = standIns();
+  python.registerJsModule("polyscript", { xworker: page.xworker });
+  python.registerJsModule("pyscript", { sync: page.sync });
+  python.runPython(setup.runners.micropython);
+  python.globals.get("set_input_help")(setup.inputHelp);
+  // A board lesson: its simulated parts, on virtual time, as `build.py check` runs it.
+  if (item.board) python.globals.get("board_setup")(JSON.stringify(item.board), null, true);
+  // MicroPython's proxies of dicts are awkward in JS: its json module hands the verdict over.
+  python.runPython("import json\n_grade = lambda *a: json.dumps(check_exercise(*a))");
+  return {
+    check({ code, check, setup: before }) {
+      const verdict = JSON.parse(python.globals.get("_grade")(code, check, before, "grade", "<exercise>"));
+      return { ...verdict, error: verdict.error ?? (page.stderr.join("") || null) };
+    },
+  };
+}

@@ -1,0 +1,231 @@
+// Checking submitted code again, in the browser: the one path that both the student view (the
+// fresh verdict a submission file carries) and the grading page (which trusts no file's claims)
+// use, and through the grading page `python build.py grade` too.
+//
+// Every exercise runs in a fresh interpreter of its own, restored from a memory snapshot of a
+// freshly started Pyodide (grade-worker.js), in a few workers side by side ("lanes"), so nothing
+// the code of one exercise does can change the verdict of another. Each exercise has a time
+// limit: past it its worker is ended, the exercise fails as timed out, and the lane goes on with
+// a new worker. The checks are the lesson page's own (setup and check, from course.json), judged
+// by the same runner.py and checker.py.
+import { SITE_ROOT } from "./site-path.js";
+
+export const TIME_LIMIT_SECONDS = 10; // per exercise, as a lesson page's Check
+const LOAD_LIMIT_MS = 120_000; // for Python to start (the first time in a lane, that includes a cold start)
+// A worker is replaced after this many exercises: the interpreters it has restored are freed only
+// by the garbage collector, and many of them at once exhaust Chromium's memory for wasm
+// ("WebAssembly.Memory(): could not allocate memory"). Ending the worker frees them all.
+const EXERCISES_PER_WORKER = 20;
+const WORKER = new URL("grade-worker.js", import.meta.url);
+const PY = new URL("../py/", import.meta.url);
+const RUNNERS = { pyodide: "runner.py", micropython: "runner_mp.py" };
+const INPUT_HELP = "input() gets no answer when work is checked again; give the program its data in the code instead.";
+
+/** How many exercises are checked at once: one per core, at most 4 (each lane is a worker with its own Python). */
+export function defaultParallel() {
+  return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
+}
+
+export class Grader {
+  constructor(catalog, { parallel = defaultParallel(), timeLimit = TIME_LIMIT_SECONDS } = {}) {
+    this.catalog = catalog;
+    this.parallel = parallel;
+    this.timeLimitMs = timeLimit * 1000;
+    this.queue = []; // cases waiting for a lane: {item, resolve}
+    this.lanes = [];
+    this.cache = new Map(); // url -> promise of its text or bytes
+  }
+
+  /** Verdicts for `items` ([{exercise, code}]), in order: {passed, message, output, error}, plus
+   * timedOut or notChecked when the checks gave no verdict. `onVerdict(index, verdict)` as each comes. */
+  check(items, { onVerdict = () => {} } = {}) {
+    return Promise.all(
+      items.map(async ({ exercise, code }, index) => {
+        const verdict = await this.checkOne(exercise, code);
+        onVerdict(index, verdict);
+        return verdict;
+      }),
+    );
+  }
+
+  async checkOne(id, code) {
+    const exercise = this.catalog.exercise(id);
+    if (!exercise) return notChecked("This exercise is not on this site.");
+    const lesson = this.catalog.lesson(exercise.lesson);
+    let item;
+    try {
+      await this.prepare();
+      const files = await Promise.all(
+        Object.entries(lesson.files).map(async ([name, path]) => [name, await this.fetch(new URL(path, SITE_ROOT), "bytes")]),
+      );
+      const modules = await Promise.all((lesson.modules ?? []).map(async (name) => [name, await this.fetch(new URL(name, PY), "text")]));
+      item = {
+        interpreter: lesson.interpreter,
+        packages: lesson.interpreter === "pyodide" ? lesson.packages : [],
+        code,
+        check: exercise.check,
+        setup: exercise.setup,
+        files: Object.fromEntries(files),
+        modules: Object.fromEntries(modules), // a board lesson's `machine` and friends
+        board: lesson.board ?? null,
+      };
+    } catch (error) {
+      return notChecked(`The checks could not be loaded: ${error.message}`);
+    }
+    return new Promise((resolve) => {
+      this.queue.push({ item, resolve });
+      this.pump();
+    });
+  }
+
+  /** What every lane's worker starts with (the runners and the site's modules): fetched once. */
+  prepare() {
+    this.prepared ??= (async () => {
+      const names = [...Object.values(RUNNERS), ...this.catalog.python];
+      const texts = await Promise.all(names.map((name) => this.fetch(new URL(name, PY), "text")));
+      const text = Object.fromEntries(names.map((name, i) => [name, texts[i]]));
+      return {
+        runners: Object.fromEntries(Object.entries(RUNNERS).map(([interpreter, name]) => [interpreter, text[name]])),
+        modules: Object.fromEntries(this.catalog.python.map((name) => [name, text[name]])),
+        site: SITE_ROOT.href,
+        inputHelp: INPUT_HELP,
+      };
+    })().catch((error) => {
+      this.prepared = null;
+      throw error;
+    });
+    return this.prepared;
+  }
+
+  /** The Pyodide snapshot the lanes restore from: the first lane's worker makes it (one cold start
+   * for the whole page), the others, and any worker started later, wait for it and get a copy. */
+  snapshotFor(worker) {
+    if (this.snapshot) return this.snapshot;
+    worker.addEventListener("message", ({ data }) => data.type === "snapshot" && this.madeSnapshot(data.snapshot));
+    this.snapshot = new Promise((resolve) => (this.madeSnapshot = resolve));
+    this.snapshotMaker = worker;
+    return null; // this worker makes it
+  }
+
+  /** A worker was ended: if it was still making the snapshot, the others go on without one. */
+  ended(worker) {
+    if (worker === this.snapshotMaker) this.madeSnapshot(null);
+  }
+
+  pump() {
+    while (this.queue.length) {
+      let lane = this.lanes.find((candidate) => !candidate.busy);
+      if (!lane && this.lanes.length < this.parallel) this.lanes.push((lane = new Lane(this)));
+      if (!lane) return;
+      const { item, resolve } = this.queue.shift();
+      lane.run(item).then((verdict) => {
+        resolve(verdict);
+        this.pump();
+      });
+    }
+  }
+
+  /** A file of the site, fetched once per page. */
+  fetch(url, as) {
+    const key = url.href;
+    if (!this.cache.has(key)) {
+      const load = fetch(url).then(async (response) => {
+        if (!response.ok) throw new Error(`${url.pathname.split("/").pop()}: HTTP ${response.status}`);
+        return as === "text" ? response.text() : new Uint8Array(await response.arrayBuffer());
+      });
+      load.catch(() => this.cache.delete(key)); // a later attempt may succeed
+      this.cache.set(key, load);
+    }
+    return this.cache.get(key);
+  }
+
+  /** End every lane's worker (the page is done with grading). */
+  close() {
+    for (const lane of this.lanes) lane.end();
+    this.lanes = [];
+  }
+}
+
+/** One worker that checks one exercise at a time, each in a fresh Python. */
+class Lane {
+  constructor(grader) {
+    this.grader = grader;
+    this.worker = null;
+    this.busy = false;
+    this.count = 0;
+  }
+
+  async run(item) {
+    this.busy = true;
+    try {
+      const verdict = await this.attempt(item);
+      // Python could not even start (out of memory, a stuck start): once more, in a fresh worker.
+      return verdict.notChecked ? await this.attempt(item) : verdict;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async attempt(item) {
+    if (this.worker && this.checked >= EXERCISES_PER_WORKER) this.end();
+    if (!this.worker) {
+      this.checked = 0;
+      const init = await this.grader.prepare();
+      this.worker = new Worker(WORKER, { type: "module" });
+      const snapshot = this.grader.snapshotFor(this.worker);
+      this.worker.postMessage({ init: { ...init, snapshot: snapshot && (await snapshot) } });
+    }
+    const worker = this.worker;
+    const id = ++this.count;
+    const limit = this.grader.timeLimitMs;
+    let timer;
+    const outcome = await new Promise((resolve) => {
+      const arm = (ms, result) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => resolve(result), ms);
+      };
+      arm(LOAD_LIMIT_MS, { failed: "Python did not start in time" });
+      const onMessage = ({ data }) => {
+        if (data.id !== id) return;
+        if (data.type === "loaded") arm(limit, { timedOut: true });
+        else if (data.type === "verdict") resolve({ verdict: data.verdict });
+        else if (data.type === "failed") resolve({ failed: data.message });
+      };
+      const onError = (event) => {
+        event.preventDefault();
+        resolve({ failed: event.message || "its worker stopped" });
+      };
+      worker.addEventListener("message", onMessage);
+      worker.addEventListener("error", onError);
+      this.cleanup = () => {
+        worker.removeEventListener("message", onMessage);
+        worker.removeEventListener("error", onError);
+      };
+      worker.postMessage({ case: { id, ...item } });
+    });
+    clearTimeout(timer);
+    this.cleanup();
+    this.checked += 1;
+    if (outcome.verdict) return outcome.verdict;
+    this.end(); // timed out or broken: the next exercise gets a new worker
+    if (outcome.timedOut) {
+      return {
+        passed: false,
+        timedOut: true,
+        message: `Stopped: the code ran for more than ${limit / 1000} seconds (a loop that never ends?).`,
+        output: "",
+        error: null,
+      };
+    }
+    return notChecked(`Python could not check it: ${outcome.failed}`);
+  }
+
+  end() {
+    if (!this.worker) return;
+    this.worker.terminate();
+    this.grader.ended(this.worker);
+    this.worker = null;
+  }
+}
+
+const notChecked = (message) => ({ passed: false, notChecked: true, message, output: "", error: null });
