@@ -29,6 +29,7 @@ from .serve import serving
 
 PAGE = "grade.html"
 TIME_LIMIT = 3600.0  # seconds for the whole run; a class repository's CI has its own limit too
+PROGRESS_EVERY = 5.0  # seconds between progress lines
 
 
 class GradingUnavailable(Exception):
@@ -128,16 +129,16 @@ def _grade_in_chromium(folder: Path, files: list[Path], progress) -> GradeReport
 
 
 def _wait_until_done(page, progress) -> None:
-    started = time.monotonic()
-    last = ""
+    """Wait for the page's data-grading="done", passing its status line to `progress` every few seconds."""
+    started = shown = time.monotonic()
     while page.get_attribute("[data-grading]", "data-grading") != "done":
-        if time.monotonic() - started > TIME_LIMIT:
+        now = time.monotonic()
+        if now - started > TIME_LIMIT:
             raise GradingUnavailable(f"grading did not finish within {TIME_LIMIT:.0f} s")
-        status = page.inner_text("[data-grading-status]").strip()
-        if progress and status and status != last:
+        if progress and now - shown >= PROGRESS_EVERY and (status := page.inner_text("[data-grading-status]").strip()):
             progress(status)
-            last = status
-        page.wait_for_timeout(500)
+            shown = now
+        page.wait_for_timeout(250)
 
 
 def _skipped(text: str) -> tuple[str, str]:

@@ -360,3 +360,48 @@ def test_teaching_pages_fit_a_small_screen(teaching, browser, path):
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
+
+
+def test_teaching_links_stay_under_a_sub_path(subpath_site, page, guard):
+    """As on a GitHub Pages project site: the link, and the lessons it leads to, keep the sub-path."""
+    page.goto(subpath_site.url("assign.html"))
+    expect(page.locator("[data-assign-form]")).to_have_attribute("data-ready", "true")
+    page.get_by_label("Title").fill("Sub-path")
+    page.get_by_role("checkbox", name=re.compile(r"^Cells")).check()
+    link = page.input_value("[data-assign-link]")
+    assert link.startswith(subpath_site.url("assignment.html#a="))
+    page.goto(link)
+    expect(page.locator("[data-assignment-page]")).to_have_attribute("data-state", "ready")
+    lesson = page.get_by_role("link", name="Cells")
+    expect(lesson).to_have_attribute("href", subpath_site.url("basics/fixture-cells.html") + link[link.index("#") :])
+
+
+def test_teaching_builder_says_what_to_fix_before_it_makes_a_link(teaching, page, guard):
+    page.goto(teaching.url("assign.html"))
+    expect(page.locator("[data-assign-form]")).to_have_attribute("data-ready", "true")
+    problem, copy_button = page.locator("[data-assign-problem]"), page.get_by_role("button", name="Copy link")
+    expect(problem).to_be_hidden()  # nothing to complain about before the teacher starts
+    page.get_by_label("Title").fill("Week <b>2</b>")
+    expect(problem).to_contain_text("Tick at least one lesson or exercise")
+    page.get_by_role("checkbox", name=re.compile(r"^Doubling")).check()
+    expect(problem).to_contain_text("contains markup or a script")
+    expect(copy_button).to_be_disabled()
+    page.get_by_label("Title").fill("Week 2")
+    page.get_by_label("Attempts per exercise").fill("500")
+    expect(problem).to_contain_text("from 0 (no limit) to 100")
+    page.get_by_label("Attempts per exercise").fill("0")
+    expect(problem).to_be_hidden()
+    expect(copy_button).to_be_enabled()
+    assert assignment_in(page.input_value("[data-assign-link]"))["items"] == [{"exercise": "teach-double"}]
+    # A ticked lesson stands for all its exercises.
+    page.get_by_role("checkbox", name=re.compile(r"^Functions")).check()
+    expect(page.get_by_role("checkbox", name=re.compile(r"^Greeting"))).to_be_checked()
+    expect(page.get_by_role("checkbox", name=re.compile(r"^Greeting"))).to_be_disabled()
+    assert assignment_in(page.input_value("[data-assign-link]"))["items"] == [{"lesson": "teach-functions"}]
+    # Opening the builder with a link's fragment edits that assignment.
+    fragment = page.input_value("[data-assign-link]").split("#", 1)[1]
+    page.goto(teaching.url("teachers.html"))
+    page.goto(teaching.url("assign.html#" + fragment))
+    expect(page.locator("[data-assign-form]")).to_have_attribute("data-ready", "true")
+    expect(page.get_by_label("Title")).to_have_value("Week 2")
+    expect(page.get_by_role("checkbox", name=re.compile(r"^Functions"))).to_be_checked()

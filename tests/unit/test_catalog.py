@@ -23,6 +23,7 @@ def test_catalog_lists_lessons_and_exercises_with_their_checks_but_no_solution(t
     assert (data["format"], data["version"]) == ("pyground-course", 1)
     assert len(data["build"]) == 12
     assert "checker.py" in data["python"] and not any(name.startswith("runner") for name in data["python"])
+    assert "machine.py" not in data["python"]  # a board lesson's module, for board lessons only
     assert [lesson["id"] for lesson in data["lessons"]] == ["a", "b"]
     lesson = data["lessons"][0]
     assert (lesson["url"], lesson["interpreter"], lesson["exercises"]) == (

@@ -1,7 +1,15 @@
 // The assignment builder: the form (assign.html) becomes an assignment link as the teacher
 // types, checked exactly as a student's page will check it (assignment-link.js). A link to this
 // page with an assignment in its fragment (assign.html#a=...) opens that assignment for editing.
-import { assignmentUrl, checkAssignment, decodeAssignment, encodeAssignment, LinkError } from "./assignment-link.js";
+import {
+  assignmentUrl,
+  checkAssignment,
+  DEFAULT_RULES,
+  decodeAssignment,
+  encodeAssignment,
+  LinkError,
+  MAX_COUNT,
+} from "./assignment-link.js";
 import { loadCatalog } from "./catalog.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -74,13 +82,28 @@ function show(message) {
   problem.hidden = !message;
 }
 
+const whole = (value, least) => Number.isInteger(value) && value >= least && value <= MAX_COUNT;
+
+/** What the teacher should change in the form, in words, or "" (the link's own checks come after). */
+function formProblem(draft) {
+  if (!draft.title.trim()) return "Give the assignment a title; the link appears here.";
+  if (draft.items.length === 0) return "Tick at least one lesson or exercise; the link appears here.";
+  if (draft.rules.solution === "after" && !whole(draft.rules.after, 1)) {
+    return `The number of failed attempts before the solution shows must be a whole number from 1 to ${MAX_COUNT}.`;
+  }
+  if (!whole(draft.rules.attempts, 0)) return `Attempts per exercise must be a whole number from 0 (no limit) to ${MAX_COUNT}.`;
+  return "";
+}
+
 function update() {
   syncLessons();
   const draft = fromForm();
-  const missing = !draft.title.trim() ? "a title" : draft.items.length === 0 ? "at least one lesson or exercise" : "";
+  // The number of attempts before a solution only matters with "after"; otherwise any entry will do.
+  if (draft.rules.solution !== "after" && !whole(draft.rules.after, 1)) draft.rules.after = DEFAULT_RULES.after;
+  const missing = formProblem(draft);
   let link = "";
   try {
-    if (missing) throw new LinkError(`Give the assignment ${missing}; the link appears here.`);
+    if (missing) throw new LinkError(missing);
     checkAssignment(draft, catalog);
     link = assignmentUrl(encodeAssignment(draft, catalog));
     show("");

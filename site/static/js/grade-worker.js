@@ -27,6 +27,12 @@ const MICROPYTHON = new URL("micropython/", RUNTIME).href;
 const MAX_TEXT = 20_000; // characters of output or traceback kept in a verdict
 
 console.error = () => {}; // a console error from the runtime or a submission is not the page's
+let outOfMemory = () => {};
+// When a new interpreter cannot get its memory, Pyodide only warns, and its start never ends:
+// say so at once, so that the page goes on in a fresh worker.
+console.warn = (...args) => {
+  if (String(args[0]).includes("wasm instantiation failed")) outOfMemory();
+};
 
 // Every interpreter this worker starts compiles the same pyodide.asm.wasm (10 MB): compile it once
 // and instantiate the compiled module each time, which makes a fresh interpreter about three times
@@ -42,6 +48,7 @@ WebAssembly.instantiateStreaming = async (source, imports) => {
   const module = await compiled.get(response.url);
   return { module, instance: await WebAssembly.instantiate(module, imports) };
 };
+
 let setup = null;
 let ready = null; // settles once the snapshot is there (or known to be missing)
 
@@ -53,7 +60,10 @@ self.addEventListener("message", async ({ data }) => {
     const { id } = data.case;
     try {
       await ready;
-      const python = data.case.interpreter === "micropython" ? await microPython(data.case) : await pyodide(data.case);
+      const starting = data.case.interpreter === "micropython" ? microPython(data.case) : pyodide(data.case);
+      const stuck = new Promise((_, reject) => (outOfMemory = () => reject(new Error("no memory left for a new Python"))));
+      stuck.catch(() => {}); // handled by the race below, or never rejected
+      const python = await Promise.race([starting, stuck]);
       postMessage({ type: "loaded", id });
       postMessage({ type: "verdict", id, verdict: trim(python.check(data.case)) });
     } catch (error) {
