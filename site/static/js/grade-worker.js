@@ -11,7 +11,8 @@
 // (pyground/harness/verify_worker.mjs).
 //
 // Page -> worker:
-//   {init: {snapshot, modules: {name: text}, runners: {interpreter: text}, site, inputHelp}}
+//   {init: {snapshot, wasm, modules: {name: text}, runners: {interpreter: text}, site, inputHelp}}
+//       `wasm`: pyodide.asm.wasm compiled by the page (a WebAssembly.Module), or null
 //       with `snapshot` null, the worker starts Pyodide cold once, imports the checker, makes the
 //       snapshot itself and sends a copy to the page: {type: "snapshot", snapshot} (or null)
 //   {case: {id, interpreter, packages, code, check, setup, files: {name: Uint8Array},
@@ -34,11 +35,29 @@ console.warn = (...args) => {
   if (String(args[0]).includes("wasm instantiation failed")) outOfMemory();
 };
 
-// Every interpreter this worker starts compiles the same pyodide.asm.wasm (10 MB): compile it once
-// and instantiate the compiled module each time, which makes a fresh interpreter about three times
-// quicker. Pyodide offers no option for this; it calls instantiateStreaming, so that is where the
-// compiled module is kept (a module holds no state: every instance still gets its own memory).
+// Every interpreter Pyodide starts compiles pyodide.asm.wasm (10 MB) again: compile it once (the page
+// does, and sends the module to each worker) and instantiate the compiled module each time, which makes
+// a fresh interpreter about three times quicker. Pyodide offers no option for this; it calls
+// instantiateStreaming, so that is where the compiled module is used (a module holds no state: every
+// instance still gets its own memory).
 const compiled = new Map(); // url -> promise of a WebAssembly.Module
+// For the same reason, the runtime's files (its lock file, the standard library) are fetched once per
+// worker, not once per interpreter: they never change under one URL.
+const fetched = new Map(); // url -> promise of [status, headers, bytes]
+const fetchFromNetwork = self.fetch;
+self.fetch = async (input, init) => {
+  const url = String(input?.url ?? input);
+  if (!url.startsWith(RUNTIME.href)) return fetchFromNetwork(input, init);
+  if (!fetched.has(url)) {
+    const load = fetchFromNetwork(input, init).then(async (r) => [r.status, [...r.headers], await r.arrayBuffer()]);
+    load.catch(() => fetched.delete(url));
+    fetched.set(url, load);
+  }
+  const [status, headers, bytes] = await fetched.get(url);
+  const response = new Response(bytes, { status, headers });
+  Object.defineProperty(response, "url", { value: url }); // as a fetched response has it
+  return response;
+};
 const instantiateStreaming = WebAssembly.instantiateStreaming;
 WebAssembly.instantiateStreaming = async (source, imports) => {
   const response = await source;
@@ -55,6 +74,7 @@ let ready = null; // settles once the snapshot is there (or known to be missing)
 self.addEventListener("message", async ({ data }) => {
   if (data.init) {
     setup = data.init;
+    if (setup.wasm) compiled.set(new URL("pyodide.asm.wasm", PYODIDE).href, Promise.resolve(setup.wasm));
     ready = setup.snapshot ? Promise.resolve() : makeSnapshot(setup.modules);
   } else if (data.case) {
     const { id } = data.case;

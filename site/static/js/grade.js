@@ -39,6 +39,7 @@ let skipped = []; // {file, reason}
 let pending = 0; // exercises still being checked
 let total = 0;
 let generation = 0; // Clear starts a new one: verdicts for cleared files are ignored
+const REDRAW_MS = 300;
 let drawing = false;
 
 async function addFiles(files) {
@@ -114,14 +115,15 @@ async function grade(entry) {
   });
 }
 
-/** Redraw the table once per frame at most, however fast verdicts come. */
+/** Redraw the table a few times a second at most, however fast verdicts come (the page's own work
+ * takes time from the workers that check). */
 function redraw() {
   if (drawing) return;
   drawing = true;
-  requestAnimationFrame(() => {
+  setTimeout(() => {
     drawing = false;
     showTable();
-  });
+  }, REDRAW_MS);
 }
 
 function showProgress() {

@@ -15,9 +15,10 @@ const LOAD_LIMIT_MS = 120_000; // for Python to start (the first time in a lane,
 // A worker is replaced after this many exercises: the interpreters it has restored are freed only
 // by the garbage collector, and many of them at once exhaust Chromium's memory for wasm
 // ("WebAssembly.Memory(): could not allocate memory"). Ending the worker frees them all.
-const EXERCISES_PER_WORKER = 20;
+const EXERCISES_PER_WORKER = 10;
 const WORKER = new URL("grade-worker.js", import.meta.url);
 const PY = new URL("../py/", import.meta.url);
+const PYODIDE_WASM = new URL("../../runtime/pyodide/pyodide.asm.wasm", import.meta.url);
 const RUNNERS = { pyodide: "runner.py", micropython: "runner_mp.py" };
 const INPUT_HELP = "input() gets no answer when work is checked again; give the program its data in the code instead.";
 
@@ -78,13 +79,16 @@ export class Grader {
     });
   }
 
-  /** What every lane's worker starts with (the runners and the site's modules): fetched once. */
+  /** What every lane's worker starts with (the runners, the site's modules and Pyodide's compiled
+   * WebAssembly module, which a worker would otherwise compile again): made once. */
   prepare() {
     this.prepared ??= (async () => {
       const names = [...Object.values(RUNNERS), ...this.catalog.python];
       const texts = await Promise.all(names.map((name) => this.fetch(new URL(name, PY), "text")));
       const text = Object.fromEntries(names.map((name, i) => [name, texts[i]]));
+      const wasm = await WebAssembly.compileStreaming(fetch(PYODIDE_WASM)).catch(() => null); // then each worker compiles it
       return {
+        wasm,
         runners: Object.fromEntries(Object.entries(RUNNERS).map(([interpreter, name]) => [interpreter, text[name]])),
         modules: Object.fromEntries(this.catalog.python.map((name) => [name, text[name]])),
         site: SITE_ROOT.href,
