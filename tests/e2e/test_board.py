@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from pyground.builder import BuildConfig, build
@@ -173,6 +174,35 @@ def test_board_without_isolation_explains_and_reads_inputs_at_next_run(board_sit
     run(block)
     expect(output(block)).to_contain_text("knob 50000")
     expect(part(page, "LED")).to_have_attribute("data-on", "true")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_board_has_no_serious_accessibility_problem(board_site, lesson_page, page, scheme):
+    page.emulate_media(color_scheme=scheme)
+    lesson_page(board_site + LESSON)
+    block = page.locator("[data-block=run]").first
+    set_code(page, block, "from machine import Pin\nPin(25, Pin.OUT).on()")
+    run(block)  # a lit LED and the live region's announcement are checked too
+    expect(part(page, "LED")).to_have_attribute("data-on", "true")
+    violations = Axe().run(page).response["violations"]
+    serious = [
+        f"{v['id']}: {v['help']} ({v['nodes'][0]['target']})"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, "\n".join(serious)
+
+
+def test_board_fits_a_small_screen(board_site, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(board_site + LESSON)
+    expect(page.locator("[data-board] [data-part]").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    for control in page.locator("[data-board] button:visible, [data-board] input:visible").all():
+        box = control.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, control.get_attribute("aria-label")
+    context.close()
 
 
 def test_lesson_without_board_has_no_board(site, lesson_page):
