@@ -4,13 +4,14 @@
 board:
   - {part: led, pin: 25, name: LED}
   - {part: button, pin: 14, name: Button}
+  - {part: button, pin: 13, name: B, wired: 3v3}   # to 3V3, not ground: reads 1 while held (Pin.PULL_DOWN)
   - {part: light, pin: 26}              # also potentiometer, temperature (analogue, ADC pins)
   - {part: pixels, pin: 16, count: 8}   # a NeoPixel strip
   - {part: servo, pin: 15}
 ```
 
 The page shows each part as a widget; `machine`, `neopixel` and `time` in the
-worker (site/static/py/machine.py, neopixel.py, sim.py) drive them. Input parts
+worker (site/static/py/machine.py, neopixel.py, sim.py; broker.py for umqtt.simple) drive them. Input parts
 get a slot: their index in the shared memory the page writes widget values to.
 """
 
@@ -33,11 +34,12 @@ PARTS = {  # part -> default name
 }
 INPUTS = ("button", "potentiometer", "light", "temperature", "tmp102")
 CELSIUS = ("temperature", "tmp102")  # inputs whose widget is in degrees Celsius
-KEYS = {"part", "pin", "name", "count", "value", "scl"}
+KEYS = {"part", "pin", "name", "count", "value", "scl", "wired"}
+WIRINGS = ("gnd", "3v3")  # where a button connects its pin while it is held
 MAX_PARTS = 12
 MAX_PIXELS = 64
 # Python modules the board lesson's worker gets (site/static/py); lessons without a board never see them.
-MODULES = ("sim.py", "machine.py", "neopixel.py")
+MODULES = ("sim.py", "machine.py", "neopixel.py", "broker.py")
 
 
 def parse_board(value: Any, interpreter: str, fail: Callable[[str], None]) -> tuple[BoardPart, ...]:
@@ -96,6 +98,10 @@ def parse_board(value: Any, interpreter: str, fail: Callable[[str], None]) -> tu
         if start is not None and (kind not in INPUTS[1:] or type(start) not in (int, float)):
             fail(f"{where}: `value:` is the starting level of an analogue input (raw 0-65535; temperature in degrees)")
             continue
+        wired = item.get("wired", "gnd")
+        if wired != "gnd" and (kind != "button" or wired not in WIRINGS):
+            fail(f"{where}: `wired:` is where a button connects its pin while held: gnd (the default) or 3v3")
+            continue
         names.add(name)
         pins.add(str(pin))
         if scl is not None:
@@ -109,6 +115,7 @@ def parse_board(value: Any, interpreter: str, fail: Callable[[str], None]) -> tu
                 value=start,
                 slot=slot if kind in INPUTS else None,
                 scl=scl,
+                wired=wired,
             )
         )
         slot += kind in INPUTS
@@ -128,5 +135,7 @@ def board_config(parts: tuple[BoardPart, ...]) -> list[dict[str, Any]]:
             entry["value"] = part.value
         if part.scl is not None:
             entry["scl"] = part.scl
+        if part.wired != "gnd":
+            entry["wired"] = part.wired
         config.append(entry)
     return config

@@ -113,7 +113,7 @@ class PWM:
     def freq(self, value=None):
         if value is None:
             return self._freq
-        if not 8 <= value <= 62500000:
+        if not 8 <= sim.whole(value) <= 62500000:
             raise ValueError("freq out of range")
         self._freq = int(value)
         self._show()
@@ -121,14 +121,14 @@ class PWM:
     def duty_u16(self, value=None):
         if value is None:
             return self._duty
-        self._duty = max(0, min(65535, int(value)))
+        self._duty = max(0, min(65535, sim.whole(value)))
         self._show()
 
     def duty_ns(self, value=None):
         period_ns = 1000000000 // self._freq
         if value is None:
             return round(self._duty * period_ns / 65535)
-        self.duty_u16(round(value * 65535 / period_ns))
+        self.duty_u16(round(sim.whole(value) * 65535 / period_ns))
 
     def deinit(self):
         self._duty = 0
@@ -196,6 +196,16 @@ SoftI2C = I2C
 
 def freq(hz=None):
     return 125000000 if hz is None else None
+
+
+def lightsleep(time_ms=None):
+    """Sleep `time_ms` with the clocks stopped (RAM kept; the program goes on at the next line)."""
+    if time_ms is None:
+        raise ValueError(
+            "lightsleep() without a time sleeps until a pin or timer wakes the board; "
+            "give it a time in milliseconds, e.g. lightsleep(1000)"
+        )
+    sim.board.light_sleep(sim.whole(time_ms))  # a float raises TypeError, as on a real board
 
 
 def reset():

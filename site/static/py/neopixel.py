@@ -25,7 +25,13 @@ class NeoPixel:
     def __setitem__(self, index, value):
         if len(value) != self.bpp:
             raise ValueError("a pixel is " + str(self.bpp) + " numbers, for example (255, 0, 0)")
-        self._pixels[index] = tuple(max(0, min(255, int(c))) for c in value)
+        for c in value:
+            if not 0 <= sim.whole(c) <= 255:  # a float raises TypeError, as on a real board
+                # A real strip stores each number in a byte, so 300 silently becomes 44: say so instead.
+                raise ValueError(
+                    "each colour is 0 to 255, not " + str(c) + " (a real strip would show " + str(c & 255) + ")"
+                )
+        self._pixels[index] = tuple(value)
 
     def __getitem__(self, index):
         return self._pixels[index]

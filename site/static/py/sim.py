@@ -9,9 +9,11 @@ this module is for the runner and for exercise checks:
     sim.press("Button", at=1200, hold=300)   # scripted inputs, in setup
     sim.set("Light", 20000, at=500)
     sim.run_for(5000)                        # the program is stopped after 5 s
+    sim.start_ticks(2**30 - 1000)            # ticks_ms() starts there (it wraps to 0 after 1 s)
     sim.changes("LED")                       # [(t_ms, value), ...] in checks
     sim.at("LED", 1300)                      # its value at 1300 ms
     sim.timeline("LED")                      # "on at 0 ms, off at 500 ms, ..." for messages
+    sim.asleep_ms()                          # how long the run spent in machine.lightsleep
 
 Two clocks: live (real time, inputs from the page's widgets) for run cells,
 and virtual (sleep_ms advances the clock at once; every machine call takes
@@ -26,6 +28,10 @@ TICKS_PERIOD = 1 << 30  # MicroPython's ticks wrap here
 CALL_COST_US = 100  # virtual time one machine/time call takes, so a loop that never sleeps still moves on
 DEFAULT_RUN_MS = 10000  # how long a checked program runs unless the setup says otherwise
 MAX_TRACE = 2000  # a checked program that changes the board more often than this is stopped
+# A checked program that calls the board (sleep, pins, ticks...) more often than this is stopped too: each
+# call costs real time, and a loop that sleeps 1 ms through a minute of board time would run for longer than
+# the page waits. Counting calls, not seconds, keeps the verdict the same on a fast or a busy machine.
+MAX_CALLS = 150000
 ANALOGUE_KINDS = ("potentiometer", "light", "temperature")
 CELSIUS_KINDS = ("temperature", "tmp102")  # their value is in degrees (centi-degrees in the page's slots)
 
@@ -54,6 +60,9 @@ def setup(parts, slots=None, sink=None):
     _sink = sink
     _live = board = Board(virtual=False)
     sys.modules["time"] = sys.modules["utime"] = _TimeModule()  # `import time` gets the board's clock
+    import broker
+
+    broker.install()  # `from umqtt.simple import MQTTClient` reaches the board's MQTT broker
 
 
 def set_input(name, value):
@@ -104,6 +113,10 @@ def end_check():
 def begin_virtual_cell():
     """`build.py check`: a run cell on virtual time, on the live board's state."""
     global board
+    import broker
+
+    if _live.mqtt is None:
+        _live.mqtt = broker.Broker()  # shared by the cells, as the live board's is on the page
     board = Board(virtual=True, like=_live)
 
 
@@ -140,6 +153,13 @@ def set(name, value, at=0):
 def run_for(ms):
     """Stop the checked program after `ms` of virtual time (default 10 s)."""
     _checked_board().limit_us = int(ms * 1000)
+
+
+def start_ticks(ms):
+    """Make ticks_ms() read `ms` when the checked run starts (say just before it wraps at 2**30), not 0.
+
+    The trace's times still count from 0 ms, the start of the run."""
+    _checked_board().ticks_start_us = (int(ms) % TICKS_PERIOD) * 1000
 
 
 def _checked_board():
@@ -180,6 +200,12 @@ def now():
     return _last().us // 1000
 
 
+def asleep_ms():
+    """How long the last checked run spent in machine.lightsleep, in ms (up to where it was stopped)."""
+    b = _last()
+    return b.asleep_us // 1000 if b is not None else 0
+
+
 def value(name):
     """The last value part `name` was set to in the checked run (None if never)."""
     found = changes(name)
@@ -205,16 +231,62 @@ def timeline(name, what=None, limit=8):
     """What part `name` did, in words, for a check's message: "on at 0 ms, off at 500 ms, ..."."""
     found = [(t, w, v) for t, n, w, v in trace() if n == name and (what is None or w == what)]
     if not found:
-        return name + " never changed"
+        return name + " never changed" + _stop_note()
     words = [_word(w, v) + " at " + str(t) + " ms" for t, w, v in found[:limit]]
     more = len(found) - limit
     text = name + ": " + ", ".join(words)
     if more > 0:
         text += ", and " + str(more) + " more change" + ("s" if more > 1 else "")
+    return text + _stop_note()
+
+
+def _stop_note():
+    """Why the checked program was stopped early, if it was, for a check's message."""
     b = _last()
-    if b is not None and b.truncated:
-        text += " (the check stopped the program after " + str(MAX_TRACE) + " changes at " + str(b.us // 1000) + " ms)"
-    return text
+    if b is None or not b.stopped_early:
+        return ""
+    at = str(b.us // 1000) + " ms"
+    if b.stopped_early == "changes":
+        return " (the check stopped the program after " + str(MAX_TRACE) + " changes at " + at + ")"
+    return (
+        " (the check stopped the program at "
+        + at
+        + ": it had called the board "
+        + str(MAX_CALLS)
+        + " times, so its loop sleeps too little; a device loop usually waits with time.sleep_ms)"
+    )
+
+
+# ---- MQTT: the board's broker (broker.py), which umqtt.simple's MQTTClient connects to
+
+
+def message(topic, payload, at=0, retain=False, qos=0):
+    """Another client publishes `payload` to `topic` at `at` ms (a phone sending a command, say)."""
+    import broker
+
+    _checked_board()
+    broker.script(topic, payload, at, retain, qos)
+
+
+def published(filter="#"):
+    """What the program published to topics matching `filter`: [(t_ms, topic, payload, retain, qos), ...]."""
+    import broker
+
+    return broker.published(_last(), filter)
+
+
+def retained():
+    """The broker's retained messages at the end of the run: {topic: payload}."""
+    import broker
+
+    return broker.retained(_last())
+
+
+def mqtt_timeline(filter="#", limit=8):
+    """What was published, in words, for a check's message: "published a/b b'1' retained at 0 ms, ..."."""
+    import broker
+
+    return broker.timeline(_last(), filter, limit)
 
 
 # ---- the board itself
@@ -239,14 +311,18 @@ class Board:
         self.virtual = virtual
         self.us = 0
         self.trace = []
-        self.truncated = False
+        self.stopped_early = None  # "changes" or "calls" when a limit stopped the checked program (_stop_note)
+        self.calls = 0
         self.script = []
         self.limit_us = DEFAULT_RUN_MS * 1000
+        self.ticks_start_us = 0  # what the tick counters read at the start of a checked run (start_ticks)
         self.inputs = {}  # virtual input values by part name
         self.outputs = dict(like.outputs) if like else {}  # (name, what) -> last value
         self.pulls = dict(like.pulls) if like else {}  # pin -> pull
         self.irqs = dict(like.irqs) if like else {}  # part name -> (handler, trigger, pin object)
         self.levels = {}  # part name -> last digital level seen, for edges
+        self.mqtt = like.mqtt if like else None  # the MQTT broker (broker.py), made when a client connects
+        self.asleep_us = 0  # virtual time spent in machine.lightsleep (sim.asleep_ms)
         if virtual:
             _last_check = self
 
@@ -256,14 +332,14 @@ class Board:
             self.poll()
             return _time.ticks_us()
         self.advance(CALL_COST_US)
-        return self.us % TICKS_PERIOD
+        return (self.us + self.ticks_start_us) % TICKS_PERIOD
 
     def ticks_ms(self):
         if not self.virtual:
             self.poll()
             return _time.ticks_ms()
         self.advance(CALL_COST_US)
-        return (self.us // 1000) % TICKS_PERIOD
+        return ((self.us + self.ticks_start_us) // 1000) % TICKS_PERIOD
 
     def sleep_us(self, us):
         us = int(us)
@@ -286,7 +362,21 @@ class Board:
 
                 js.Atomics.wait(_slots, _slots.length - 1, 0, step_ms)  # sleeps without spinning
 
+    def light_sleep(self, ms):
+        """machine.lightsleep(ms): on this board a sleep_ms that is counted as time asleep."""
+        before = self.us
+        try:
+            self.sleep_us(int(ms) * 1000)
+        finally:
+            if self.virtual:
+                end = self.us if self.limit_us is None else min(self.us, self.limit_us)
+                self.asleep_us += max(0, end - before)
+
     def advance(self, us):
+        self.calls += 1
+        if self.calls > MAX_CALLS:
+            self.stopped_early = "calls"
+            raise TimeUp()
         target = self.us + us
         while self.script and self.script[0][0] <= target:
             at, _, name, value = self.script.pop(0)
@@ -308,11 +398,15 @@ class Board:
         return _values.get(name, _default(p))
 
     def level(self, p):
-        """The digital level on an input part's pin: a button connects its pin to ground."""
+        """The digital level on an input part's pin: a button connects its pin to ground (or 3V3, `wired: 3v3`)."""
         if p["part"] == "button":
+            active = 1 if p.get("wired") == "3v3" else 0
             if self.input_value(p):
-                return 0
-            return 1 if self.pulls.get(p["pin"]) == 1 else 0  # floating without a pull-up: reads 0 here
+                return active
+            pull = self.pulls.get(p["pin"])  # Pin.PULL_UP 1, Pin.PULL_DOWN 2
+            if pull in (1, 2):
+                return 1 if pull == 1 else 0
+            return active  # floating without a pull: reads as if pressed here (on a real board: noise)
         return 1 if _raw_u16(p["part"], self.input_value(p)) > 32767 else 0
 
     def read_level(self, p):
@@ -355,10 +449,17 @@ class Board:
         if self.virtual:
             self.trace.append(event)
             if len(self.trace) >= MAX_TRACE:
-                self.truncated = True
+                self.stopped_early = "changes"
                 raise TimeUp()
         elif _sink is not None:
             _sink([event], False)
+
+
+def whole(value):
+    """A whole number for sleep_ms, duty_u16 and the like: a float raises TypeError there on a real board too."""
+    if not isinstance(value, int):
+        raise TypeError("can't convert " + type(value).__name__ + " to int")
+    return value
 
 
 def _default(p):
@@ -407,10 +508,10 @@ class _TimeModule:
         board.sleep_us(int(seconds * 1000000))
 
     def sleep_ms(self, ms):
-        board.sleep_us(int(ms) * 1000)
+        board.sleep_us(whole(ms) * 1000)
 
     def sleep_us(self, us):
-        board.sleep_us(us)
+        board.sleep_us(whole(us))
 
     def ticks_ms(self):
         return board.ticks_ms()
