@@ -253,6 +253,16 @@ def test_explain_attributeerror_suggests_method():
         assert "Did you mean .append?" in text
 
 
+def test_explain_attributeerror_with_no_close_name_lists_what_there_is():
+    text = hint("from datetime import timedelta\ngap = timedelta(minutes=90)\nprint(gap.minutes)")
+    assert (
+        "nothing called .minutes. What it has: .days, .max, .microseconds, .min, .resolution, .seconds, .total_seconds."
+        in text
+    )
+    text = hint("'abc'.frobnicate()")  # text has dozens of methods: too many to list
+    assert "print(dir(...)) to list what it has" in text
+
+
 def test_explain_attributeerror_on_none():
     text = hint("xs = [3, 1, 2]\nxs = xs.sort()\nxs.append(4)")
     assert text.startswith("Line 3: ")

@@ -227,8 +227,13 @@ def _attribute_error(ctx):
             f"{what} has nothing called .{name}. Check the spelling: the 'Did you mean' above shows the closest name."
         )
     suggestion = _close(name, dir(obj))
-    hint = f" Did you mean .{suggestion}?" if suggestion else " Check the spelling."
-    return f"{what} has nothing called .{name}.{hint}"
+    if suggestion:
+        return f"{what} has nothing called .{name}. Did you mean .{suggestion}?"
+    public = [n for n in dir(obj) if not n.startswith("_")]
+    if not public or len(public) > 15:
+        return f"{what} has nothing called .{name}. Check the spelling, and print(dir(...)) to list what it has."
+    # A short list is the quickest way to see that the name is simply not there (timedelta has no .minutes).
+    return f"{what} has nothing called .{name}. What it has: {', '.join('.' + n for n in public)}."
 
 
 def _int_advice(match):
