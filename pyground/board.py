@@ -3,6 +3,7 @@
 ```yaml
 board:
   - {part: led, pin: 25, name: LED}
+  - {part: led, pin: 16, name: Go, colour: green}   # red (the default), yellow, green, blue, white
   - {part: button, pin: 14, name: Button}
   - {part: button, pin: 13, name: B, wired: 3v3}   # to 3V3, not ground: reads 1 while held (Pin.PULL_DOWN)
   - {part: light, pin: 26}              # also potentiometer, temperature (analogue, ADC pins)
@@ -34,7 +35,8 @@ PARTS = {  # part -> default name
 }
 INPUTS = ("button", "potentiometer", "light", "temperature", "tmp102")
 CELSIUS = ("temperature", "tmp102")  # inputs whose widget is in degrees Celsius
-KEYS = {"part", "pin", "name", "count", "value", "scl", "wired"}
+KEYS = {"part", "pin", "name", "count", "value", "scl", "wired", "colour"}
+COLOURS = ("red", "yellow", "green", "blue", "white")  # an LED's colour when lit (board.css)
 WIRINGS = ("gnd", "3v3")  # where a button connects its pin while it is held
 MAX_PARTS = 12
 MAX_PIXELS = 64
@@ -102,6 +104,10 @@ def parse_board(value: Any, interpreter: str, fail: Callable[[str], None]) -> tu
         if wired != "gnd" and (kind != "button" or wired not in WIRINGS):
             fail(f"{where}: `wired:` is where a button connects its pin while held: gnd (the default) or 3v3")
             continue
+        colour = item.get("colour", "red")
+        if colour != "red" and (kind != "led" or colour not in COLOURS):
+            fail(f"{where}: `colour:` is for an LED: {', '.join(COLOURS)} (red is the default)")
+            continue
         names.add(name)
         pins.add(str(pin))
         if scl is not None:
@@ -116,6 +122,7 @@ def parse_board(value: Any, interpreter: str, fail: Callable[[str], None]) -> tu
                 slot=slot if kind in INPUTS else None,
                 scl=scl,
                 wired=wired,
+                colour=colour,
             )
         )
         slot += kind in INPUTS

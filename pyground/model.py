@@ -97,6 +97,7 @@ class BoardPart:
     slot: int | None = None  # input parts: index of its value in the memory the page shares
     scl: int | None = None  # an I2C part's clock pin (`pin` is its data pin, SDA)
     wired: str = "gnd"  # a button's other side: gnd (pressed reads 0, needs PULL_UP) or 3v3 (reads 1, PULL_DOWN)
+    colour: str = "red"  # an LED's colour when lit
 
     @property
     def is_input(self) -> bool:

@@ -44,7 +44,9 @@ def test_board_mistakes_are_explained(tmp_path):
         "  - {part: led, pin: 25}\n  - {part: button, pin: 25}": "pin 25 is already used",
         "  - {part: led, pin: 1}\n  - {part: led, pin: 2}": "two parts are named 'LED'",
         "  - {part: pixels, pin: 1, count: 0}": "`count:` is the number of pixels",
-        "  - {part: led, pin: 1, colour: red}": "unknown key `colour`",
+        "  - {part: led, pin: 1, color: red}": "unknown key `color`",
+        "  - {part: led, pin: 1, colour: purple}": "`colour:` is for an LED: red, yellow, green, blue, white",
+        "  - {part: button, pin: 1, colour: green}": "`colour:` is for an LED",
         "  - {part: tmp102, pin: 4}": "`scl:` (a pin number) is for an I2C part",
         "  - {part: led, pin: 5}\n  - {part: tmp102, pin: 4, scl: 5}": "pin 5 is already used",
     }
@@ -67,6 +69,19 @@ def test_board_page_has_labelled_widgets_and_lesson_without_board_has_none(tmp_p
     assert '"modules": ["sim.py", "machine.py", "neopixel.py", "broker.py"]' in page
     plain = (out / "iot" / "b.html").read_text()
     assert "data-board" not in plain and "board.css" not in plain and '"board"' not in plain
+
+
+def test_board_led_colour_is_shown_and_named(tmp_path):
+    from .test_content import write_course
+
+    board = "board:\n  - {part: led, pin: 15, name: Stop}\n  - {part: led, pin: 16, name: Go, colour: green}"
+    out = tmp_path / "site"
+    build(BuildConfig(lessons=write_course(tmp_path, {"iot/01-a.md": lesson_with(board)}), out=out))
+    page = (out / "iot" / "a.html").read_text()
+    assert 'class="board-led board-led-red"' in page and '>Stop <span class="board-pin">pin 15</span>' in page
+    assert (
+        'class="board-led board-led-green"' in page and '>Go <span class="board-pin">pin 16</span>' in page
+    )
 
 
 def test_board_button_wired_to_3v3_is_parsed_and_checked(tmp_path):
@@ -220,3 +235,49 @@ def test_sim_stops_a_checked_loop_that_calls_the_board_too_often_and_says_why(mo
     assert sim.board.calls == sim.MAX_CALLS + 1
     assert "it had called the board 150000 times, so its loop sleeps too little" in sim.timeline("LED")
     assert sim.timeline("LED").startswith("LED: on at 0 ms (the check stopped the program at 7500 ms:")
+
+
+def test_sim_interrupt_handlers_never_nest_and_the_clock_never_goes_back(monkeypatch):
+    import sys
+
+    parts = [{"part": "button", "name": "Button", "pin": 14, "slot": 0}, {"part": "led", "name": "LED", "pin": 15}]
+    sim, machine = load_sim(monkeypatch, parts)
+    clock = sys.modules["time"]
+    Pin = machine.Pin
+    led = Pin(15, Pin.OUT)
+    running = []
+
+    def handler(pin):  # sleeps inside the handler (a mistake, but learners make it): edges meanwhile must wait
+        running.append(1)
+        assert len(running) == 1, "a handler ran inside another"
+        led.toggle()
+        clock.sleep_ms(30)
+        running.pop()
+
+    button = Pin(14, Pin.IN, Pin.PULL_UP)
+    button.irq(handler, Pin.IRQ_FALLING | Pin.IRQ_RISING)
+    for at in (100, 110, 120, 130):
+        sim.press("Button", at=at, hold=5)
+    sim.run_for(1000)
+    for _ in range(100):
+        clock.sleep_ms(5)
+    times = [t for t, _ in sim.changes("LED")]
+    assert times == sorted(times), sim.timeline("LED")
+    assert len(times) >= 2
+
+
+def test_sim_at_and_changes_read_the_trace_and_negative_sleeps_return_at_once(monkeypatch):
+    import sys
+
+    sim, machine = load_sim(monkeypatch, [{"part": "led", "name": "LED", "pin": 15}])
+    clock = sys.modules["time"]
+    led = machine.Pin(15, machine.Pin.OUT)
+    for _ in range(3):
+        clock.sleep_ms(100)
+        led.toggle()
+    clock.sleep_ms(-5)  # MicroPython ignores a negative time
+    clock.sleep_us(-5)
+    assert sim.changes("LED") == [(100, 1), (200, 0), (300, 1)]
+    assert [sim.at("LED", t) for t in (0, 99, 100, 150, 200, 299, 300, 10_000)] == [None, None, 1, 1, 0, 0, 1, 1]
+    led.off()  # the trace grew: what at() reads grows with it
+    assert sim.at("LED", 10_000) == 0

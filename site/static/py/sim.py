@@ -177,7 +177,8 @@ _last_check = None
 
 def changes(name, what=None):
     """[(t_ms, value), ...]: every change of part `name` in the last checked run."""
-    return [(t, v) for t, n, w, v in trace() if n == name and (what is None or w == what)]
+    times, values = _series(name, what)
+    return list(zip(times, values))
 
 
 def trace():
@@ -186,14 +187,34 @@ def trace():
     return list(b.trace) if b is not None else []
 
 
+_series_cache = {}  # (name, what) -> (board, trace length, times, values): checks ask for the same part often
+
+
+def _series(name, what):
+    b = _last()
+    if b is None:
+        return [], []
+    key = (name, what)
+    cached = _series_cache.get(key)
+    if cached is not None and cached[0] is b and cached[1] == len(b.trace):
+        return cached[2], cached[3]
+    found = [(t, v) for t, n, w, v in b.trace if n == name and (what is None or w == what)]
+    times, values = [t for t, _ in found], [v for _, v in found]
+    _series_cache[key] = (b, len(b.trace), times, values)
+    return times, values
+
+
 def at(name, t, what=None):
     """The value part `name` had at `t` ms of the checked run (None before its first change)."""
-    found = None
-    for when, value in changes(name, what):
-        if when > t:
-            break
-        found = value
-    return found
+    times, values = _series(name, what)
+    low, high = 0, len(times)  # the first change later than t (MicroPython has no bisect module)
+    while low < high:
+        middle = (low + high) // 2
+        if times[middle] > t:
+            high = middle
+        else:
+            low = middle + 1
+    return values[low - 1] if low else None
 
 
 def now():
@@ -313,6 +334,7 @@ class Board:
         self.trace = []
         self.stopped_early = None  # "changes" or "calls" when a limit stopped the checked program (_stop_note)
         self.calls = 0
+        self.in_handler = False
         self.script = []
         self.limit_us = DEFAULT_RUN_MS * 1000
         self.ticks_start_us = 0  # what the tick counters read at the start of a checked run (start_ticks)
@@ -384,7 +406,7 @@ class Board:
             self.inputs[name] = value
             self.record(name, "pressed" if part(name)["part"] == "button" else "level", value)
             self.poll()
-        self.us = target
+        self.us = max(self.us, target)  # a handler run above may have slept past the target already
         if self.limit_us is not None and self.us >= self.limit_us:
             raise TimeUp()
 
@@ -424,7 +446,12 @@ class Board:
             self.poll()
 
     def poll(self):
-        """Run the interrupt handlers of pins whose level changed (between calls, like a soft IRQ)."""
+        """Run the interrupt handlers of pins whose level changed (between calls, like a soft IRQ).
+
+        A handler is never interrupted by another one (MicroPython runs scheduled handlers one at a time):
+        edges while it runs are seen when it has returned, from the levels remembered here."""
+        if self.in_handler:
+            return
         for name, (handler, trigger, pin) in list(self.irqs.items()):
             p = part(name)
             now = self.level(p)
@@ -433,7 +460,11 @@ class Board:
             if now != before and handler is not None:
                 edge = 8 if now else 4  # Pin.IRQ_RISING, Pin.IRQ_FALLING (rp2 values)
                 if trigger & edge:
-                    handler(pin)
+                    self.in_handler = True
+                    try:
+                        handler(pin)
+                    finally:
+                        self.in_handler = False
 
     def set_irq(self, p, handler, trigger, pin):
         self.levels[p["name"]] = self.level(p)
@@ -508,10 +539,10 @@ class _TimeModule:
         board.sleep_us(int(seconds * 1000000))
 
     def sleep_ms(self, ms):
-        board.sleep_us(whole(ms) * 1000)
+        board.sleep_us(max(0, whole(ms)) * 1000)  # a negative time returns at once, as in MicroPython
 
     def sleep_us(self, us):
-        board.sleep_us(whole(us))
+        board.sleep_us(max(0, whole(us)))
 
     def ticks_ms(self):
         return board.ticks_ms()
