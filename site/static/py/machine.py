@@ -158,7 +158,7 @@ class I2C:
 
     def _device(self, addr):
         if addr not in self._devices:
-            raise OSError(19)  # ENODEV: nothing answered at this address, as on a real bus
+            raise OSError(5)  # EIO: nothing answered at this address, as a Pico says (an ESP32 says ENODEV)
         return self._devices[addr]
 
     def scan(self):
