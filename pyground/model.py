@@ -45,6 +45,11 @@ class RunCell:
     inputs: tuple[str, ...] = ()  # what `build.py check` answers when the cell calls input()
     kind: Literal["run"] = "run"
 
+    @property
+    def filename(self) -> str:
+        """What tracebacks call this cell, on the page and in `build.py check`."""
+        return f"<cell {self.number}>"
+
 
 @dataclass(frozen=True)
 class Hint:

@@ -75,14 +75,27 @@ def exercise_cases(lesson: Lesson) -> list[dict]:
 
 
 def cell_cases(lesson: Lesson) -> list[dict]:
-    """Each run cell, in page order, with the lines `check` types when it asks for input."""
-    return [{"code": cell.code, "inputs": list(cell.inputs)} for cell in lesson.run_cells]
+    """Each run cell, in page order, named as the page names it, with the lines `check` types when it
+    asks for input."""
+    return [{"code": cell.code, "filename": cell.filename, "inputs": list(cell.inputs)} for cell in lesson.run_cells]
+
+
+def cell_error(outcome: dict) -> str | None:
+    """What went wrong in a cell, from checker.run_cell's outcome in any runtime: None if nothing."""
+    if outcome.get("ok"):
+        return None
+    if "exit" in outcome:
+        return f"SystemExit: {outcome['exit']}"
+    if outcome.get("stopped"):
+        return "KeyboardInterrupt"
+    return outcome.get("summary") or outcome.get("error") or "an error"
 
 
 def lesson_problems(
-    lesson: Lesson, where: str, verdicts: list[dict], cell_errors: list, runtime: str = ""
+    lesson: Lesson, where: str, verdicts: list[dict], cell_outcomes: list[dict], runtime: str = ""
 ) -> list[Problem]:
-    """What is wrong in one lesson's results (verdicts in `exercise_cases` order), in any runtime."""
+    """What is wrong in one lesson's results (verdicts in `exercise_cases` order, cells' outcomes
+    in page order), in any runtime."""
     suffix = f" ({runtime})" if runtime else ""
     problems = []
     for index, verdict in enumerate(verdicts):
@@ -96,7 +109,8 @@ def lesson_problems(
         else:
             continue
         problems.append(Problem(where, exercise.line, message + suffix))
-    for cell, error in zip(lesson.run_cells, cell_errors, strict=True):
+    for cell, outcome in zip(lesson.run_cells, cell_outcomes, strict=True):
+        error = cell_error(outcome)
         if error and not cell.expect_error:
             problems.append(
                 Problem(where, cell.line, f"this cell raises {error}; fix it or mark it ```python run fails{suffix}")

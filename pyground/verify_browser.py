@@ -33,7 +33,7 @@ from .serve import serving
 from .verify import CHECKER, _display, cell_cases, exercise_cases, lesson_problems
 
 HARNESS = Path(__file__).resolve().parent / "harness"
-HARNESS_FILES = ("verify.html", "verify_worker.mjs")
+HARNESS_FILES = ("verify.html", "verify_worker.mjs", "lesson_check.mjs")
 STATIC_PY = CHECKER.parent  # site/static/py: the runners and the modules they import
 RUNNERS = {"pyodide": "runner.py", "micropython": "runner_mp.py"}
 RUNTIME_NAMES = {"pyodide": "Pyodide", "micropython": "MicroPython"}

@@ -1,8 +1,8 @@
 """One lesson's check in CPython, in a child process of `build.py check` (verify.py).
 
 Reads a job (exercise cases, run cells, data files, wheels) as JSON on stdin and
-prints the results as one JSON line: each case judged by the site's own checker.py,
-each cell run in order in one namespace, as the page runs them. Every exercise case
+prints the results as one JSON line: each case judged, and each cell run in order
+in one namespace, by the site's own checker.py, the core the page's runners use. Every exercise case
 runs once per seed in SEEDS (`random` seeded before each attempt), and verify.py
 runs this file under two hash seeds, so a verdict that depends on chance is
 reported as flaky, the same way every time.
@@ -75,13 +75,9 @@ fresh_folder()
 random.seed(SEEDS[0])
 namespace = {"__name__": "__main__"}
 for cell in job["cells"]:
-    builtins.input = typist(cell["inputs"])
-    try:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            exec(compile(cell["code"], "<cell>", "exec"), namespace)
-        cells.append(None)
-    except BaseException as error:  # learner-facing cells may raise anything; the check reports it
-        cells.append(f"{type(error).__name__}: {error}")
+    builtins.input = typist(cell["inputs"])  # checker.run_cell puts the real one back afterwards
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        cells.append(checker.run_cell(cell["code"], namespace, cell["filename"]))
 os.chdir(os.path.dirname(scratch))
 shutil.rmtree(scratch, ignore_errors=True)
 print(json.dumps({"exercises": results, "cells": cells}))

@@ -83,20 +83,10 @@ function trim(verdict) {
   };
 }
 
-/** Stand-ins for `polyscript.xworker` and `pyscript.sync`: input() gets end of file; what the runner
- * writes to stderr is kept (runner_mp.py shows a traceback there rather than in the verdict). */
+/** Stand-ins for `polyscript.xworker` and `pyscript.sync`: output is dropped (the verdict carries it),
+ * input() gets end of file. */
 function standIns() {
-  const page = {
-    stderr: [],
-    xworker: {
-      postMessage(message) {
-        const data = JSON.parse(message);
-        for (const [stream, text] of data.chunks ?? []) if (stream === "stderr") page.stderr.push(text);
-      },
-    },
-    sync: { read_line: () => null },
-  };
-  return page;
+  return { xworker: { postMessage() {} }, sync: { read_line: () => null } };
 }
 
 async function startPyodide(options = {}) {
@@ -175,8 +165,7 @@ async function microPython(item) {
   python.runPython("import json\n_grade = lambda *a: json.dumps(check_exercise(*a))");
   return {
     check({ code, check, setup: before }) {
-      const verdict = JSON.parse(python.globals.get("_grade")(code, check, before, "grade", "<exercise>"));
-      return { ...verdict, error: verdict.error ?? (page.stderr.join("") || null) };
+      return JSON.parse(python.globals.get("_grade")(code, check, before, "grade", "<exercise>"));
     },
   };
 }

@@ -25,8 +25,7 @@ import pyodide_js
 from polyscript import xworker
 from pyscript import sync
 
-from checker import format_learner_traceback, remember_builtins, remember_source, restore_builtins, run_exercise
-from explain import explain
+import checker
 
 RECURSION_LIMIT = 400  # deep enough for learners, far from the wasm stack limit
 MAX_CHARS_PER_RUN = 250_000  # the page caps too; this spares the message channel
@@ -200,7 +199,7 @@ def _seal_off_the_page():
 builtins.input = _input
 builtins.display = display
 _seal_off_the_page()
-remember_builtins()
+checker.remember_builtins()
 time.sleep = _sleep
 
 
@@ -215,7 +214,7 @@ def _begin(run_id):
 
 def _end():
     _output.flush()
-    restore_builtins()
+    checker.restore_builtins()
     time.sleep = _sleep
     sys.stdout, sys.stderr = stdout, stderr
 
@@ -223,20 +222,10 @@ def _end():
 def run_cell(code, run_id, filename):
     """Run one notebook cell in the page's shared namespace."""
     _begin(run_id)
-    remember_source(filename, code)
     try:
-        exec(compile(code, filename, "exec"), namespace)
-        return {"ok": True}
-    except SystemExit as error:
-        return {"ok": False, "exit": _exit_code(error)}
-    except KeyboardInterrupt:
-        return {"ok": False, "stopped": True}
-    except BaseException as error:  # learner code may raise anything, even BaseException subclasses
-        stderr.write(format_learner_traceback(error, filename))
-        restore_builtins()
-        if advice := explain(error, filename, code, namespace):
-            _output.write("explain", advice + "\n")
-        return {"ok": False, "error": type(error).__name__}
+        return checker.run_cell(
+            code, namespace, filename, write_err=stderr.write, write_advice=lambda text: _output.write("explain", text)
+        )
     finally:
         _end()
 
@@ -250,7 +239,7 @@ def check_exercise(code, check, setup, run_id, filename):
             shutil.copyfile(os.path.join(home, name), os.path.join(work, name))
     os.chdir(work)  # files an earlier attempt wrote are not there to find; the lesson's data files are
     try:
-        return run_exercise(
+        return checker.run_exercise(
             code,
             check,
             setup,
@@ -306,11 +295,6 @@ def set_site(url):
     """The site's address (this worker runs from a blob: URL): `cloud.SITE`, for requests to the site itself."""
     os.environ["PYGROUND_SITE"] = str(url)
     return True
-
-
-def _exit_code(error):
-    code = error.code
-    return 0 if code is None else code if isinstance(code, int) else str(code)
 
 
 sync.run_cell = run_cell
