@@ -26,6 +26,7 @@ from .model import Course, Lesson
 from .problems import Problem
 from .runtime import unpacked_wheel, with_dependencies
 from .serve import serving
+from .settings import EXERCISE_FILENAME
 
 CHECKER = Path(__file__).resolve().parent.parent / "site" / "static" / "py" / "checker.py"
 TIME_LIMIT = 10.0
@@ -68,7 +69,7 @@ def practice_site(lessons_dir: Path) -> Iterator[str]:
 def exercise_cases(lesson: Lesson) -> list[dict]:
     """Each exercise's solution, then its starter code, as the checker takes them."""
     return [
-        {"code": code, "check": exercise.check_code, "setup": exercise.setup}
+        {"code": code, "check": exercise.check_code, "setup": exercise.setup, "filename": EXERCISE_FILENAME}
         for exercise in lesson.exercises
         for code in (exercise.solution or "", exercise.starter)
     ]

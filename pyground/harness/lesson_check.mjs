@@ -11,10 +11,9 @@
 //   host.step(kind, index)              called as each case starts ("exercise" / "cell")
 //
 // A job: {interpreter, runner, files: [module names], board, packages, dataFiles: {name: path},
-// exercises: [{code, check, setup}], cells: [{code, filename, inputs}]}.
+// exercises: [{code, check, setup, filename}], cells: [{code, filename, inputs}]}.
 // The result: {exercises: [verdict...], cells: [checker.run_cell's outcome...]}.
 
-export const EXERCISE_FILENAME = "<exercise>";
 const RUN_ID = "check";
 
 /** The page, as the runner sees it: output is dropped, input() reads the cell's `input=` lines. */
@@ -71,7 +70,7 @@ export async function checkInPyodide(job, host, snapshot = null) {
   const checkExercise = pyodide.globals.get("check_exercise");
   const runCell = pyodide.globals.get("run_cell");
   return runCases(job, host, page, {
-    exercise: (c) => plain(checkExercise(c.code, c.check, c.setup, RUN_ID, EXERCISE_FILENAME)),
+    exercise: (c) => plain(checkExercise(c.code, c.check, c.setup, RUN_ID, c.filename)),
     // Cells' input() reads their `input=` lines from the stand-in, as on an isolated page.
     beforeCells: () => pyodide.globals.set("_isolated", true),
     cell: (c) => plain(runCell(c.code, RUN_ID, c.filename)),
@@ -93,7 +92,7 @@ export async function checkInMicroPython(job, host) {
   const checkExercise = mp.globals.get("_check_ex");
   const runCell = mp.globals.get("_run");
   return runCases(job, host, page, {
-    exercise: (c) => JSON.parse(checkExercise(c.code, c.check, c.setup, RUN_ID, EXERCISE_FILENAME)),
+    exercise: (c) => JSON.parse(checkExercise(c.code, c.check, c.setup, RUN_ID, c.filename)),
     beforeCells: () => mp.globals.set("_isolated", true),
     cell: (c) => JSON.parse(runCell(c.code, RUN_ID, c.filename)),
   });

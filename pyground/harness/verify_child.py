@@ -47,7 +47,7 @@ def display(*objects):
 def attempt(case, seed):
     fresh_folder()
     random.seed(seed)
-    return checker.run_exercise(case["code"], case["check"], case["setup"])
+    return checker.run_exercise(case["code"], case["check"], case["setup"], filename=case["filename"])
 
 
 def typist(answers):

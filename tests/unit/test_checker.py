@@ -16,6 +16,7 @@ import pytest
 
 from pyground.builder import BuildConfig
 from pyground.runtime import load_pins, vendor
+from pyground.settings import EXERCISE_FILENAME, RUNNERS
 from pyground.verify import CHECKER, CHILD
 
 from ..helpers import ATTEMPTS, CELLS, CHECK
@@ -33,14 +34,16 @@ MODULES = ("checker.py", "explain.py")
 def job(interpreter: str) -> dict:
     return {
         "interpreter": interpreter,
-        "runner": {"pyodide": "runner.py", "micropython": "runner_mp.py"}.get(interpreter),
+        "runner": RUNNERS.get(interpreter),
         "files": list(MODULES),
         "board": None,
         "packages": [],
         "dataFiles": {},
         "data": {},
         "wheels": [],
-        "exercises": [{"code": a.code, "check": CHECK, "setup": ""} for a in ATTEMPTS.values()],
+        "exercises": [
+            {"code": a.code, "check": CHECK, "setup": "", "filename": EXERCISE_FILENAME} for a in ATTEMPTS.values()
+        ],
         "cells": [
             {"code": code, "filename": f"<cell {n}>", "inputs": inputs}
             for n, (code, inputs, _) in enumerate(CELLS.values(), 1)

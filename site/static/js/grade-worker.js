@@ -21,6 +21,8 @@
 //   {type: "verdict", id, verdict}    {passed, message, output, error, stopped?}
 //   {type: "failed", id, message}     it could not be checked at all
 
+import { SETTINGS } from "./settings.js";
+
 const RUNTIME = new URL("../../runtime/", import.meta.url);
 const PYODIDE = new URL("pyodide/", RUNTIME).href;
 const MICROPYTHON = new URL("micropython/", RUNTIME).href;
@@ -133,7 +135,7 @@ async function pyodide(item) {
   const page = standIns();
   python.registerJsModule("polyscript", { xworker: page.xworker });
   python.registerJsModule("pyscript", { sync: page.sync });
-  python.runPython(setup.runners.pyodide, { filename: "runner.py" });
+  python.runPython(setup.runners.pyodide, { filename: SETTINGS.interpreters.pyodide.runner });
   const call = (name, ...args) => python.globals.get(name)?.(...args);
   call("set_site", setup.site); // the practice API is on the site itself (`cloud.SITE`)
   call("set_input_help", setup.inputHelp);
@@ -141,7 +143,7 @@ async function pyodide(item) {
   call("import_packages", python.toPy(item.packages));
   return {
     check({ code, check, setup: before }) {
-      const proxy = python.globals.get("check_exercise")(code, check, before, "grade", "<exercise>");
+      const proxy = python.globals.get("check_exercise")(code, check, before, "grade", SETTINGS.exerciseFilename);
       const verdict = proxy.toJs({ dict_converter: Object.fromEntries });
       proxy.destroy();
       return verdict;
@@ -165,7 +167,7 @@ async function microPython(item) {
   python.runPython("import json\n_grade = lambda *a: json.dumps(check_exercise(*a))");
   return {
     check({ code, check, setup: before }) {
-      return JSON.parse(python.globals.get("_grade")(code, check, before, "grade", "<exercise>"));
+      return JSON.parse(python.globals.get("_grade")(code, check, before, "grade", SETTINGS.exerciseFilename));
     },
   };
 }

@@ -28,7 +28,7 @@ from pyscript import sync
 import checker
 
 RECURSION_LIMIT = 400  # deep enough for learners, far from the wasm stack limit
-MAX_CHARS_PER_RUN = 250_000  # the page caps too; this spares the message channel
+_sent_chars = float("inf")  # output sent per run; the page sets the limit (set_output_limit)
 FLUSH_SECONDS = 0.04
 MAX_IMAGE_BYTES = 4_000_000
 
@@ -67,13 +67,13 @@ class _Output:
     def image(self, mime, data, description):
         """A picture for the page: sent as a data: URL, which the page shows in an <img>."""
         url = f"data:{mime};base64,{base64.b64encode(data).decode()}"
-        if self.sent + self.size + len(url) < MAX_CHARS_PER_RUN + MAX_IMAGE_BYTES:
+        if self.sent + self.size + len(url) < _sent_chars + MAX_IMAGE_BYTES:
             self.chunks.append(["image", url, description])
             self.size += len(url)
             self.flush()
 
     def write(self, stream, text):
-        if self.sent + self.size >= MAX_CHARS_PER_RUN:
+        if self.sent + self.size >= _sent_chars:
             return
         if self.chunks and self.chunks[-1][0] == stream:
             self.chunks[-1][1] += text
@@ -269,6 +269,13 @@ def set_interrupt_buffer(buffer):
     return True
 
 
+def set_output_limit(chars):
+    """How much of a run's output is sent to the page at most (the page shows less, and says it cut it)."""
+    global _sent_chars
+    _sent_chars = int(chars)
+    return True
+
+
 def set_input_help(text):
     """What input() says on a page that cannot wait for an answer; the page knows why."""
     global _input_help
@@ -304,3 +311,4 @@ sync.set_data_files = set_data_files
 sync.set_site = set_site
 sync.import_packages = import_packages
 sync.set_input_help = set_input_help
+sync.set_output_limit = set_output_limit

@@ -20,7 +20,7 @@ _isolated = bool(getattr(js, "crossOriginIsolated", False))
 _run_id = ""
 _input_help = "input() cannot wait for an answer on this page; give your program its data in the code instead."
 _sent = 0
-MAX_CHARS_PER_RUN = 250000
+_sent_chars = float("inf")  # output sent per run; the page sets the limit (set_output_limit)
 _sim = None  # the simulated board (sim.py), on lessons that declare one
 _TimeUp = ()  # sim.TimeUp once a board is set up: a board program's virtual time ran out
 _virtual_cells = False  # build.py check: run cells on virtual time too
@@ -28,7 +28,7 @@ _virtual_cells = False  # build.py check: run cells on virtual time too
 
 def _post(stream, text):
     global _sent
-    if _sent >= MAX_CHARS_PER_RUN or not text:
+    if _sent >= _sent_chars or not text:
         return
     _sent += len(text)
     xworker.postMessage(json.dumps({"run": _run_id, "chunks": [[stream, text]]}))
@@ -90,6 +90,12 @@ def check_exercise(code, check, setup, run_id, filename):
             _post_board(_sim.end_check(), True)
 
 
+def set_output_limit(chars):
+    global _sent_chars
+    _sent_chars = int(chars)
+    return True
+
+
 def set_input_help(text):
     global _input_help
     _input_help = str(text)
@@ -140,6 +146,7 @@ sync.board_setup = board_setup
 sync.board_input = board_input
 sync.check_exercise = check_exercise
 sync.set_input_help = set_input_help
+sync.set_output_limit = set_output_limit
 builtins.print, builtins.input = _print, _input
 _seal_off_the_page()
 checker.remember_builtins()  # what every run starts from: the runner's print, input and import
