@@ -28,7 +28,6 @@ LESSON_FILE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)\.md$")
 FRONT_MATTER_KEYS = {"id", "title", "summary", "packages", "interpreter", "aliases", "minutes", "files", "board"}
 MAX_DATA_FILE_BYTES = 2 * 1024 * 1024  # a lesson's data file is downloaded by every learner who opens it
 CELL_KINDS = ("run", "exercise", "setup", "check", "solution")
-CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*$")
 CONTAINER_LINE = re.compile(r"^ {0,3}:::\s*(\S*)")
 
 
@@ -324,8 +323,11 @@ class BodyParser:
         index = 0
         while index < len(tokens):
             token = tokens[index]
-            if token.type == "fence":
+            if token.type == "fence" and token.level == 0:
                 self._fence(token)
+            elif token.type == "fence":  # in a blockquote or a list: part of that prose
+                self._nested_fence(token)
+                self.prose.append(token)
             elif token.type.startswith("container_") and token.type.endswith("_open"):
                 index = self._container(tokens, index)
             else:
@@ -354,13 +356,24 @@ class BodyParser:
         spans = [token.map for token in tokens if token.map and token.level == 0 and token.nesting >= 0]
         return "\n\n".join("\n".join(self.lines[start:end]).strip("\n") for start, end in spans)
 
-    def _fence(self, token: Token) -> None:
-        start, end = token.map or (0, 0)
-        if end - 1 <= start or not CLOSING_FENCE.match(self.lines[end - 1]):
+    def _unclosed(self, token: Token) -> None:
+        if not token.meta.get("closed"):
             self._error(
                 token,
                 f"code fence {token.markup} is never closed; add a closing {token.markup} line (everything after it was swallowed)",
             )
+
+    def _nested_fence(self, token: Token) -> None:
+        self._unclosed(token)
+        words = token.info.split()
+        if words[:1] == ["python"] and len(words) > 1 and words[1] in CELL_KINDS:
+            self._error(
+                token,
+                f"a ```python {words[1]} block inside a quote or a list is only shown; move it out, to the left margin",
+            )
+
+    def _fence(self, token: Token) -> None:
+        self._unclosed(token)
         words = token.info.split()
         if not words or words[0] != "python" or len(words) == 1:
             self._flush_prose()

@@ -145,6 +145,26 @@ def test_lesson_unclosed_fence_reports_its_line(tmp_path):
     assert any(e.startswith("lessons/basics/01-a.md:31:") and "never closed" in e for e in errors), errors
 
 
+def test_lesson_closed_fence_in_a_quote_or_a_nested_list_is_prose(tmp_path):
+    quoted = "> A quote with code:\n>\n> ```python\n> shown(1)\n> ```\n\n- a list\n  - nested\n\n    ```text\n    listed\n    ```\n"
+    lesson = load(tmp_path, {"basics/01-a.md": GOOD.format(id="a").replace("Intro.", quoted)}).lessons[0]
+    intro = lesson.blocks[0]
+    assert isinstance(intro, Prose) and "<blockquote>" in intro.html and "shown(1)" in intro.html
+    assert "listed" in intro.html and "</blockquote>" in intro.html
+
+
+def test_lesson_unclosed_fence_is_not_closed_by_a_tilde_line(tmp_path):
+    text = GOOD.format(id="a") + "\n```python\nshown()\n\nProse that must not become code.\n~~~\n"
+    errors = problems(tmp_path, {"basics/01-a.md": text})
+    assert any(e.startswith("lessons/basics/01-a.md:31:") and "never closed" in e for e in errors), errors
+
+
+def test_lesson_cell_inside_a_quote_is_refused(tmp_path):
+    text = GOOD.format(id="a").replace("Intro.", "> ```python run\n> x = 2\n> ```")
+    errors = problems(tmp_path, {"basics/01-a.md": text})
+    assert any(e.startswith("lessons/basics/01-a.md:7:") and "inside a quote or a list" in e for e in errors), errors
+
+
 def test_lesson_unknown_block_kind_suggests_one(tmp_path):
     text = GOOD.format(id="a").replace("```python run", "```python rnu")
     [error] = problems(tmp_path, {"basics/01-a.md": text})
