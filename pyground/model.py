@@ -16,11 +16,20 @@ INTERPRETERS: tuple[Interpreter, ...] = ("pyodide", "micropython")
 
 
 @dataclass(frozen=True)
+class Image:
+    """An image in lesson text: its address, and the file line it is on."""
+
+    src: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Prose:
     """Rendered, sanitised Markdown between code blocks, and its Markdown source (for notebooks)."""
 
     html: str
     markdown: str = ""
+    images: tuple[Image, ...] = ()
     kind: Literal["prose"] = "prose"
 
 
@@ -55,6 +64,7 @@ class RunCell:
 class Hint:
     html: str
     line: int
+    images: tuple[Image, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,7 @@ class Lesson:
     meta_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     def line_of(self, key: str) -> int:
+        """The file line of front matter key `key` (of the front matter's first line if it is absent)."""
         return self.meta_lines.get(key, 2)
 
     @property

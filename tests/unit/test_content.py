@@ -165,6 +165,22 @@ def test_lesson_cell_inside_a_quote_is_refused(tmp_path):
     assert any(e.startswith("lessons/basics/01-a.md:7:") and "inside a quote or a list" in e for e in errors), errors
 
 
+def test_lesson_image_from_another_site_is_a_warning_at_its_line(tmp_path):
+    prose = "Intro.\n\nA picture\nof a cat: ![cat](https://example.com/cat.png) and ![local](cat.png)."
+    hint = "::: hint\nReturn one.\n:::"
+    text = (
+        GOOD.format(id="a")
+        .replace("Intro.", prose)
+        .replace(hint, hint.replace("Return one.", "![dog](//example.com/d.png)"))
+    )
+    config = BuildConfig(lessons=write_course(tmp_path, {"basics/01-a.md": text}))
+    _, warnings = load_and_validate(config, PINS)
+    assert [(w.line, "example.com/cat.png" in w.message or "example.com/d.png" in w.message) for w in warnings] == [
+        (10, True),
+        (26, True),
+    ]
+
+
 def test_lesson_unknown_block_kind_suggests_one(tmp_path):
     text = GOOD.format(id="a").replace("```python run", "```python rnu")
     [error] = problems(tmp_path, {"basics/01-a.md": text})
