@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .api import publish_api
 from .model import Course, Lesson
@@ -130,32 +131,33 @@ def verify_lesson(lesson: Lesson, root: Path, wheels: list[str], env: dict[str, 
         "data": {data.name: str(data.source) for data in lesson.files},
     }
     try:
-        first, *others = (_run_child(job, seed, env or {}) for seed in HASH_SEEDS)
+        first, *others = (run_child(CHILD, job, env or {}, hash_seed=seed, timeout=TIME_LIMIT) for seed in HASH_SEEDS)
     except subprocess.TimeoutExpired:
         message = f"verifying this lesson took over {TIME_LIMIT:.0f} s; look for an endless loop in a solution or cell"
         return [Problem(where, 1, message)]
     except RuntimeError as error:
-        return [Problem(where, 1, str(error))]
+        return [Problem(where, 1, f"the checker crashed: {error}")]
     for other in others:  # a verdict that changes with the hash seed is flaky too
         for verdict, again in zip(first["exercises"], other["exercises"], strict=True):
             verdict["flaky"] = verdict["flaky"] or again["flaky"] or verdict["passed"] != again["passed"]
     return lesson_problems(lesson, where, first["exercises"], first["cells"])
 
 
-def _run_child(job: dict, hash_seed: str, env: dict[str, str]) -> dict:
+def run_child(script: Path, job: dict, env: dict[str, str], *, hash_seed: str, timeout: float) -> Any:
+    """What a CPython child of the check (harness/*_child.py) prints last for `job`, as JSON. Raises
+    RuntimeError with the child's last error line if it fails, TimeoutExpired if it overruns."""
     completed = subprocess.run(
         # Not -I, which would ignore PYTHONHASHSEED: the rest of the environment's PYTHON* settings are dropped instead.
-        [sys.executable, "-s", "-P", str(CHILD), str(CHECKER.parent)],
+        [sys.executable, "-s", "-P", str(script), str(CHECKER.parent)],
         input=json.dumps(job),
         capture_output=True,
         text=True,
-        timeout=TIME_LIMIT,
+        timeout=timeout,
         env={**{k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}, **env, "PYTHONHASHSEED": hash_seed},
     )
     if completed.returncode != 0:
-        raise RuntimeError(
-            f"the checker crashed: {completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else completed.returncode}"
-        )
+        lines = completed.stderr.strip().splitlines()
+        raise RuntimeError(lines[-1] if lines else f"exit status {completed.returncode}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 

@@ -14,34 +14,12 @@ import io
 import json
 import os
 import random
-import shutil
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # python -P leaves this folder out
+from cpython_host import checker, fresh_folder, job  # reads the job
 
 SEEDS = (1, 2, 3)
-
-job = json.loads(sys.stdin.read())
-sys.path[:0] = [sys.argv[1], *job["wheels"]]
-import checker  # noqa: E402  (found through the path just set: the site's own file)
-
-scratch = tempfile.mkdtemp(prefix="pyground-verify-")
-
-
-def fresh_folder():
-    """As in the browser: the lesson's data files, and nothing an earlier run wrote."""
-    folder = tempfile.mkdtemp(dir=scratch)
-    for name, source in job["data"].items():
-        shutil.copyfile(source, os.path.join(folder, name))
-    os.chdir(folder)
-
-
-def display(*objects):
-    """The browser shows charts; here they are rendered, to catch errors."""
-    for obj in objects:
-        if callable(getattr(obj, "_repr_svg_", None)):
-            obj._repr_svg_()
-        else:
-            print(obj)
 
 
 def attempt(case, seed):
@@ -64,7 +42,6 @@ def typist(answers):
     return typed
 
 
-builtins.display = display
 checker.remember_builtins()
 results = []
 for case in job["exercises"]:
@@ -78,6 +55,4 @@ for cell in job["cells"]:
     builtins.input = typist(cell["inputs"])  # checker.run_cell puts the real one back afterwards
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         cells.append(checker.run_cell(cell["code"], namespace, cell["filename"]))
-os.chdir(os.path.dirname(scratch))
-shutil.rmtree(scratch, ignore_errors=True)
 print(json.dumps({"exercises": results, "cells": cells}))
