@@ -5,7 +5,140 @@ Browser steps (what a learner does on a page) are in tests/e2e/helpers.py.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from pyground.builder import BuildConfig, build, load_and_validate
+from pyground.problems import BuildError
+from pyground.runtime import load_pins
+
+ROOT = Path(__file__).resolve().parent.parent
+PINS = load_pins(BuildConfig().pyproject)
+
+# ---- lessons written to a folder, built, loaded, or checked from the command line
+
+
+GOOD = """\
+---
+id: {id}
+title: A lesson
+summary: Short.
+---
+
+Intro.
+
+```python run
+x = 1
+```
+
+```python exercise id={id}-ex
+def f():
+    ...
+```
+
+```python check
+assert f() == 1, "f() should be 1"
+```
+
+::: hint
+Return one.
+:::
+
+```python solution
+def f():
+    return 1
+```
+"""
+
+
+def write_course(root: Path, lessons: dict[str, str | bytes]) -> Path:
+    """Write lessons/course.yml with the tracks named in `lessons` ("track/NN-name.md": text)."""
+    lessons_dir = root / "lessons"
+    tracks = sorted({name.split("/")[0] for name in lessons})
+    lessons_dir.mkdir()
+    (lessons_dir / "course.yml").write_text(
+        "title: T\ntracks:\n" + "".join(f"  - id: {t}\n    title: {t}\n" for t in tracks)
+    )
+    for name, text in lessons.items():
+        path = lessons_dir / name
+        path.parent.mkdir(exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return lessons_dir
+
+
+def load(root: Path, lessons: dict[str, str | bytes]):
+    config = BuildConfig(lessons=write_course(root, lessons))
+    return load_and_validate(config, PINS)[0]
+
+
+def problems(root: Path, lessons: dict[str, str | bytes]) -> list[str]:
+    with pytest.raises(BuildError) as caught:
+        load(root, lessons)
+    return [str(p) for p in caught.value.problems]
+
+
+def build_course(tmp_path: Path, lessons: dict[str, str]) -> Path:
+    out = tmp_path / "out"
+    build(BuildConfig(lessons=write_course(tmp_path, lessons), out=out))
+    return out
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, cwd=cwd)
+
+
+# A lesson whose words in code, checks, hints and solutions must never be published as prose (search, notebooks).
+HIDDEN_LESSON = """\
+---
+id: a
+title: Nearest neighbours
+summary: Classify by the closest points.
+---
+
+Opening prose about zebrafinch.
+
+```python run
+quokka = 1
+```
+
+## Distances *and* labels
+
+Prose about the Pythagoras theorem.
+
+```python exercise id=a-ex
+marmoset = ...
+```
+
+```python setup
+wombat = 2
+```
+
+```python check
+assert marmoset == 1, "pangolin expected"
+```
+
+::: hint
+Think about capybara.
+:::
+
+```python solution
+marmoset = 1  # axolotl
+```
+
+### A smaller heading
+
+Last words.
+"""
+HIDDEN_WORDS = ("quokka", "marmoset", "wombat", "pangolin", "capybara", "axolotl")
+
 
 # ---- one table of exercise attempts, judged in every runtime (tests/unit/test_checker.py) and
 # tried on a lesson page (tests/e2e/test_exercises.py)

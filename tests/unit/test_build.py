@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from pyground.builder import BuildConfig, build
 from pyground.render import relative_root
 
-from .test_content import GOOD, write_course
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def build_course(tmp_path: Path, lessons: dict[str, str]) -> Path:
-    out = tmp_path / "out"
-    build(BuildConfig(lessons=write_course(tmp_path, lessons), out=out))
-    return out
+from ..helpers import GOOD, ROOT, build_course, run_cli, write_course
 
 
 def test_relative_root_depends_on_depth():
@@ -65,10 +55,6 @@ def test_build_removes_pages_of_deleted_lessons(tmp_path):
     (out / "basics" / "gone.html").write_text("old")
     build(BuildConfig(lessons=write_course(tmp_path, {"basics/01-a.md": GOOD.format(id="a")}), out=out))
     assert not (out / "basics" / "gone.html").exists()
-
-
-def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, cwd=cwd)
 
 
 def test_cli_broken_lesson_exits_nonzero_with_path_line(tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -10,70 +9,8 @@ import pytest
 from pyground.builder import BuildConfig, load_and_validate
 from pyground.model import Exercise, Listing, Prose, RunCell
 from pyground.problems import BuildError
-from pyground.runtime import load_pins
 
-PINS = load_pins(BuildConfig().pyproject)
-
-GOOD = """\
----
-id: {id}
-title: A lesson
-summary: Short.
----
-
-Intro.
-
-```python run
-x = 1
-```
-
-```python exercise id={id}-ex
-def f():
-    ...
-```
-
-```python check
-assert f() == 1, "f() should be 1"
-```
-
-::: hint
-Return one.
-:::
-
-```python solution
-def f():
-    return 1
-```
-"""
-
-
-def write_course(root: Path, lessons: dict[str, str | bytes]) -> Path:
-    """Write lessons/course.yml with the tracks named in `lessons` ("track/NN-name.md": text)."""
-    lessons_dir = root / "lessons"
-    tracks = sorted({name.split("/")[0] for name in lessons})
-    lessons_dir.mkdir()
-    (lessons_dir / "course.yml").write_text(
-        "title: T\ntracks:\n" + "".join(f"  - id: {t}\n    title: {t}\n" for t in tracks)
-    )
-    for name, text in lessons.items():
-        path = lessons_dir / name
-        path.parent.mkdir(exist_ok=True)
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return lessons_dir
-
-
-def load(root: Path, lessons: dict[str, str | bytes]):
-    config = BuildConfig(lessons=write_course(root, lessons))
-    return load_and_validate(config, PINS)[0]
-
-
-def problems(root: Path, lessons: dict[str, str | bytes]) -> list[str]:
-    with pytest.raises(BuildError) as caught:
-        load(root, lessons)
-    return [str(p) for p in caught.value.problems]
+from ..helpers import GOOD, PINS, load, problems, write_course
 
 
 def test_lesson_good_file_parses_into_blocks(tmp_path):
