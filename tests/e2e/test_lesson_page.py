@@ -119,9 +119,9 @@ def test_guard_catches_foreign_requests_and_console_errors(site, page):
 
     guard = install_guard(page)
     page.goto(site.url())
-    page.evaluate(
-        """() => { const img = new Image(); img.src = "https://cdn.example.invalid/x.png"; console.error("boom"); }"""
-    )
-    page.wait_for_timeout(500)
+    with page.expect_event("requestfailed"), page.expect_console_message(lambda message: message.text == "boom"):
+        page.evaluate(
+            """() => { const img = new Image(); img.src = "https://cdn.example.invalid/x.png"; console.error("boom"); }"""
+        )
     problems = guard.problems()
     assert any("cdn.example.invalid" in p for p in problems) and any("boom" in p for p in problems)
