@@ -7,7 +7,7 @@ raise BuildError if any problem  nothing is written for a broken course
 render_site(...)                 model -> {path: html}
 search_index, lesson_files       the search index; each lesson as a notebook and a script
 catalog(...)                     course.json: lessons and exercises, for the teachers' pages
-write pages, the service worker, static files, the practice API and the vendored runtime
+write pages, the service worker, static files (and settings.js), the practice API and the vendored runtime
 record_ids(...)                  new ids into lessons/ids.json (not in --strict, where they fail)
 """
 
@@ -28,6 +28,7 @@ from .problems import BuildError, Problem, Problems
 from .render import SiteInfo, make_environment, render_site
 from .runtime import RUNTIME_DIR, Pins, load_pins, vendor
 from .search import INDEX_FILE, search_index
+from .settings import SETTINGS_MODULE, browser_settings, settings_module
 from .validate import validate_course
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,12 +71,14 @@ def build(config: BuildConfig) -> BuildResult:
     pages["sw.js"] = env.get_template("sw.js").render(
         build_id=info.build_id,
         runtime_id=pins.fingerprint,
+        runtime_dir=RUNTIME_DIR,
         page_names=_page_names(course),
         # Fetched when the service worker installs, so search works offline from the first visit.
         precache=[INDEX_FILE, f"{RUNTIME_DIR}/lunr/lunr.min.js"],
     )
     pages[INDEX_FILE] = search_index(course)
-    pages[CATALOG_FILE] = catalog(course, info.build_id, python_modules(config.theme / "static" / "py"))
+    modules = python_modules(config.theme / "static" / "py")
+    pages[CATALOG_FILE] = catalog(course, info.build_id, modules)
     pages.update(lesson_files(course))
 
     config.out.mkdir(parents=True, exist_ok=True)
@@ -85,6 +88,9 @@ def build(config: BuildConfig) -> BuildResult:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(html, encoding="utf-8")
     _copy_static(config.theme / "static", config.out / info.static_dir)
+    (config.out / info.static_dir / SETTINGS_MODULE).write_text(
+        settings_module(browser_settings(pins, modules)), encoding="utf-8"
+    )
     _copy_data_files(course, config.out)
     publish_api(config.lessons, config.out)
     vendor(pins, config.out)

@@ -2,14 +2,18 @@
 
 Each lesson is YAML front matter and a Markdown body. Fenced code blocks whose
 info string is `python <kind>` become cells and exercise parts; `::: hint`
-containers become hints. Every problem is recorded with its line and loading
-carries on, so the author sees all of them in one build.
+containers become hints. The parser reports what keeps it from making the model
+(the file, its YAML, front matter of the wrong shape, fences and blocks out of
+place), with its line, and carries on, so the author sees all of them in one
+build; the model carries the lines of what it holds, and every rule about it is
+checked in validate.py.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,28 +23,31 @@ from markdown_it.token import Token
 
 from .board import parse_board
 from .markdown import CONTAINERS, make_markdown
-from .model import INTERPRETERS, Course, DataFile, Exercise, Hint, Lesson, Listing, Prose, RunCell, Track
+from .model import INTERPRETERS, Course, DataFile, Exercise, Hint, Image, Lesson, Listing, Prose, RunCell, Track
 from .problems import Problems
+from .validate import ID_PATTERN, LESSON_ALIASES, MINUTES
 
 MAX_LESSON_BYTES = 512 * 1024
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 LESSON_FILE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)\.md$")
 FRONT_MATTER_KEYS = {"id", "title", "summary", "packages", "interpreter", "aliases", "minutes", "files", "board"}
 MAX_DATA_FILE_BYTES = 2 * 1024 * 1024  # a lesson's data file is downloaded by every learner who opens it
 CELL_KINDS = ("run", "exercise", "setup", "check", "solution")
-CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*$")
 CONTAINER_LINE = re.compile(r"^ {0,3}:::\s*(\S*)")
 
 
 def load_course(lessons_dir: Path, problems: Problems) -> Course:
     """Read `course.yml` and every lesson it names. Problems go to `problems`."""
     course_file = lessons_dir / "course.yml"
-    data = _read_yaml_file(course_file, problems)
+    text = read_text(course_file, problems) if course_file.is_file() else None
+    if not course_file.is_file():
+        problems.add(course_file, 1, "missing course file; create it with `title:` and a `tracks:` list")
+    data = _parse_yaml_mapping(text, course_file, 1, problems) if text is not None else None
     if data is None:
         return Course(title="Pyground", tagline="")
+    tracks_line = _key_lines(text.split("\n"), 1).get("tracks", 1)
     tracks = []
     for index, entry in enumerate(data.get("tracks") or []):
-        line = _key_line(course_file, "tracks") + 1 + index
+        line = tracks_line + 1 + index
         if not isinstance(entry, dict) or not ID_PATTERN.match(str(entry.get("id", ""))):
             problems.add(
                 course_file, line, "each track needs an `id` (lowercase letters, digits, dashes) and a `title`"
@@ -78,21 +85,13 @@ def load_course(lessons_dir: Path, problems: Problems) -> Course:
     return Course(title=str(data.get("title", "Pyground")), tagline=str(data.get("tagline", "")), tracks=tuple(tracks))
 
 
-def _read_yaml_file(path: Path, problems: Problems) -> dict[str, Any] | None:
-    if not path.is_file():
-        problems.add(path, 1, "missing course file; create it with `title:` and a `tracks:` list")
-        return None
-    text = read_text(path, problems)
-    if text is None:
-        return None
-    return _parse_yaml_mapping(text, path, 1, problems)
-
-
-def _key_line(path: Path, key: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
-        if line.startswith(f"{key}:"):
-            return number
-    return 1
+def _key_lines(lines: list[str], first_line: int) -> dict[str, int]:
+    """The file line of each top-level YAML key in `lines` (the first time it appears)."""
+    found: dict[str, int] = {}
+    for number, line in enumerate(lines, first_line):
+        if line[:1].isalpha() and ":" in line:
+            found.setdefault(line.split(":", 1)[0], number)
+    return found
 
 
 def _inside(path: Path, root: Path, problems: Problems) -> bool:
@@ -161,17 +160,18 @@ def load_lesson(path: Path, track: str, problems: Problems) -> Lesson | None:
     meta = _parse_yaml_mapping(meta_text, path, 2, problems)
     if meta is None:
         return None
-    header = _check_front_matter(meta, path, problems)
+    # Each key's line; a key that is absent is reported at the front matter's closing `---`.
+    meta_lines = _key_lines(meta_text.split("\n"), 2)
+
+    def line_of(key: str) -> int:
+        return meta_lines.get(key, body_line - 1)
+
+    header = _check_front_matter(meta, path, problems, line_of)
     if header is not None:
-        header["files"] = _data_files(meta.get("files") or [], path, problems)
+        header["files"] = _data_files(meta.get("files") or [], path, problems, line_of("files"))
     blocks = BodyParser(path, body_line, problems).parse(body)
     if header is None:
         return None
-    meta_lines = {
-        line.split(":", 1)[0]: number
-        for number, line in enumerate(meta_text.split("\n"), 2)
-        if line[:1].isalpha() and ":" in line
-    }
     return Lesson(track=track, path=path, blocks=blocks, meta_lines=meta_lines, **header)
 
 
@@ -189,13 +189,17 @@ def _split_front_matter(text: str, path: Path, problems: Problems) -> tuple[str,
     return None
 
 
-def _check_front_matter(meta: dict[str, Any], path: Path, problems: Problems) -> dict[str, Any] | None:
+def _check_front_matter(
+    meta: dict[str, Any], path: Path, problems: Problems, line_of: Callable[[str], int]
+) -> dict[str, Any] | None:
+    """The front matter as the model's fields, if it has the shape they need (its values' rules are
+    validate.py's)."""
     ok = True
 
     def fail(key: str, message: str) -> None:
         nonlocal ok
         ok = False
-        problems.add(path, _front_matter_line(path, key), message)
+        problems.add(path, line_of(key), message)
 
     for key in meta:
         if key not in FRONT_MATTER_KEYS:
@@ -205,11 +209,6 @@ def _check_front_matter(meta: dict[str, Any], path: Path, problems: Problems) ->
     for key in ("id", "title"):
         if not isinstance(meta.get(key), str) or not meta[key].strip():
             fail(key, f"front matter needs `{key}:` (text)")
-    if isinstance(meta.get("id"), str) and not ID_PATTERN.match(meta["id"]):
-        fail(
-            "id",
-            f"id '{meta['id']}' must be lowercase letters, digits and dashes (it keys saved progress: never change it)",
-        )
     interpreter = meta.get("interpreter", "pyodide")
     if interpreter not in INTERPRETERS:
         fail("interpreter", f"interpreter must be one of {', '.join(INTERPRETERS)}, not {interpreter!r}")
@@ -217,14 +216,14 @@ def _check_front_matter(meta: dict[str, Any], path: Path, problems: Problems) ->
     if not isinstance(packages, list) or not all(isinstance(p, str) for p in packages):
         fail("packages", "packages must be a list of package names, e.g. `packages: [pygal]`")
     minutes = meta.get("minutes")
-    if minutes is not None and (type(minutes) is not int or not 1 <= minutes <= 240):
-        fail("minutes", "minutes is the estimated time in whole minutes, e.g. `minutes: 20`")
+    if minutes is not None and type(minutes) is not int:
+        fail("minutes", MINUTES)
     files = meta.get("files") or []
     if not isinstance(files, list) or not all(isinstance(f, str) and f for f in files):
         fail("files", "files must be a list of paths next to the lesson, e.g. `files: [data/penguins.csv]`")
     aliases = meta.get("aliases") or []
-    if not isinstance(aliases, list) or not all(isinstance(a, str) and ID_PATTERN.match(a) for a in aliases):
-        fail("aliases", "aliases must be a list of old ids, e.g. `aliases: [old-lesson-id]`")
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        fail("aliases", LESSON_ALIASES)
     board = parse_board(meta.get("board"), interpreter, lambda message: fail("board", message))
     if not ok:
         return None
@@ -240,9 +239,8 @@ def _check_front_matter(meta: dict[str, Any], path: Path, problems: Problems) ->
     }
 
 
-def _data_files(names: list[str], path: Path, problems: Problems) -> tuple[DataFile, ...]:
+def _data_files(names: list[str], path: Path, problems: Problems, line: int) -> tuple[DataFile, ...]:
     """The files a lesson's code opens by name: they must exist beside it, inside the lessons folder."""
-    line = _front_matter_line(path, "files")
     track_dir = path.parent
     files: dict[str, DataFile] = {}
     for name in names:
@@ -278,16 +276,6 @@ def _data_files(names: list[str], path: Path, problems: Problems) -> tuple[DataF
     return tuple(files.values())
 
 
-def _front_matter_line(path: Path, key: str) -> int:
-    text = path.read_text(encoding="utf-8", errors="replace")
-    for number, line in enumerate(text.splitlines()[1:], 2):
-        if line.startswith(f"{key}:"):
-            return number
-        if line.strip() == "---":
-            return number
-    return 1
-
-
 @dataclass
 class _OpenExercise:
     """An exercise while its parts (setup, check, hint, solution) are collected."""
@@ -315,7 +303,6 @@ class BodyParser:
         self.prose: list[Token] = []
         self.exercise: _OpenExercise | None = None
         self.exercise_slot = 0  # index in `blocks` kept for the open exercise
-        self.exercise_ids: set[str] = set()
         self.cell_count = 0
 
     def parse(self, body: str) -> tuple:
@@ -324,8 +311,11 @@ class BodyParser:
         index = 0
         while index < len(tokens):
             token = tokens[index]
-            if token.type == "fence":
+            if token.type == "fence" and token.level == 0:
                 self._fence(token)
+            elif token.type == "fence":  # in a blockquote or a list: part of that prose
+                self._nested_fence(token)
+                self.prose.append(token)
             elif token.type.startswith("container_") and token.type.endswith("_open"):
                 index = self._container(tokens, index)
             else:
@@ -346,21 +336,45 @@ class BodyParser:
         if self.prose:
             html = self.md.renderer.render(self.prose, self.md.options, {})
             if html.strip():
-                self.blocks.append(Prose(html=html, markdown=self._source(self.prose)))
+                self.blocks.append(Prose(html=html, markdown=self._source(self.prose), images=self._images(self.prose)))
             self.prose = []
+
+    def _images(self, tokens: list[Token]) -> tuple[Image, ...]:
+        """Every image in `tokens`, at the file line it is on."""
+        images = []
+        for token in tokens:
+            if token.type != "inline":
+                continue
+            line = self._line(token)
+            for child in token.children or []:
+                line += child.type in ("softbreak", "hardbreak")
+                if child.type == "image":
+                    images.append(Image(src=str(child.attrs.get("src", "")), line=line))
+        return tuple(images)
 
     def _source(self, tokens: list[Token]) -> str:
         """The Markdown lines of these tokens' top-level blocks (a hint between them is left out)."""
         spans = [token.map for token in tokens if token.map and token.level == 0 and token.nesting >= 0]
         return "\n\n".join("\n".join(self.lines[start:end]).strip("\n") for start, end in spans)
 
-    def _fence(self, token: Token) -> None:
-        start, end = token.map or (0, 0)
-        if end - 1 <= start or not CLOSING_FENCE.match(self.lines[end - 1]):
+    def _unclosed(self, token: Token) -> None:
+        if not token.meta.get("closed"):
             self._error(
                 token,
                 f"code fence {token.markup} is never closed; add a closing {token.markup} line (everything after it was swallowed)",
             )
+
+    def _nested_fence(self, token: Token) -> None:
+        self._unclosed(token)
+        words = token.info.split()
+        if words[:1] == ["python"] and len(words) > 1 and words[1] in CELL_KINDS:
+            self._error(
+                token,
+                f"a ```python {words[1]} block inside a quote or a list is only shown; move it out, to the left margin",
+            )
+
+    def _fence(self, token: Token) -> None:
+        self._unclosed(token)
         words = token.info.split()
         if not words or words[0] != "python" or len(words) == 1:
             self._flush_prose()
@@ -396,24 +410,12 @@ class BodyParser:
     def _exercise(self, token: Token, options: dict[str, str]) -> None:
         self._close_exercise()
         self._flush_prose()
-        exercise_id = options.get("id", "")
-        if not ID_PATTERN.match(exercise_id):
-            self._error(
-                token,
-                "an exercise needs a stable id: ```python exercise id=my-exercise (lowercase letters, digits, dashes)",
-            )
-            exercise_id = f"exercise-{self._line(token)}"
-        elif exercise_id in self.exercise_ids:
-            self._error(
-                token, f"exercise id '{exercise_id}' is used twice in this lesson; give each exercise its own id"
-            )
-        self.exercise_ids.add(exercise_id)
         self.exercise_slot = len(self.blocks)
         self.blocks.append(None)  # filled in when the exercise's parts are all read
         aliases = tuple(a for a in options.get("aliases", "").split(",") if a)
-        if not all(ID_PATTERN.match(a) for a in aliases):
-            self._error(token, "aliases must be earlier exercise ids separated by commas, e.g. aliases=old-id,older-id")
-        self.exercise = _OpenExercise(id=exercise_id, starter=token.content, line=self._line(token), aliases=aliases)
+        self.exercise = _OpenExercise(
+            id=options.get("id", ""), starter=token.content, line=self._line(token), aliases=aliases
+        )
 
     def _part_owner(self, token: Token, what: str) -> _OpenExercise | None:
         if self.exercise is None:
@@ -454,7 +456,7 @@ class BodyParser:
         inner = tokens[index + 1 : end]
         html = self.md.renderer.render(inner, self.md.options, {})
         if exercise := self._part_owner(open_token, "hint"):
-            exercise.hints.append(Hint(html=html, line=self._line(open_token)))
+            exercise.hints.append(Hint(html=html, line=self._line(open_token), images=self._images(inner)))
         for token in inner:
             words = token.info.split() if token.type == "fence" else []
             if words[:1] == ["python"] and len(words) > 1 and words[1] in CELL_KINDS:
@@ -479,18 +481,6 @@ class BodyParser:
         exercise, self.exercise = self.exercise, None
         if exercise is None:
             return
-        if not exercise.checks:
-            self.problems.add(
-                self.path,
-                exercise.line,
-                f"exercise '{exercise.id}' has no ```python check block; add one with asserts that test the learner's code",
-            )
-        if exercise.solution is None:
-            self.problems.add(
-                self.path,
-                exercise.line,
-                f"exercise '{exercise.id}' has no ```python solution block; add one (it is checked in CI)",
-            )
         self.blocks[self.exercise_slot] = Exercise(
             id=exercise.id,
             starter=exercise.starter,

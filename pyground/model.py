@@ -16,11 +16,20 @@ INTERPRETERS: tuple[Interpreter, ...] = ("pyodide", "micropython")
 
 
 @dataclass(frozen=True)
+class Image:
+    """An image in lesson text: its address, and the file line it is on."""
+
+    src: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Prose:
     """Rendered, sanitised Markdown between code blocks, and its Markdown source (for notebooks)."""
 
     html: str
     markdown: str = ""
+    images: tuple[Image, ...] = ()
     kind: Literal["prose"] = "prose"
 
 
@@ -45,11 +54,17 @@ class RunCell:
     inputs: tuple[str, ...] = ()  # what `build.py check` answers when the cell calls input()
     kind: Literal["run"] = "run"
 
+    @property
+    def filename(self) -> str:
+        """What tracebacks call this cell, on the page and in `build.py check`."""
+        return f"<cell {self.number}>"
+
 
 @dataclass(frozen=True)
 class Hint:
     html: str
     line: int
+    images: tuple[Image, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,6 +137,7 @@ class Lesson:
     meta_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     def line_of(self, key: str) -> int:
+        """The file line of front matter key `key` (of the front matter's first line if it is absent)."""
         return self.meta_lines.get(key, 2)
 
     @property

@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import ast
 import copy
-import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -32,7 +30,7 @@ from pathlib import Path
 from .model import Course, Exercise, Lesson
 from .problems import Problem
 from .runtime import unpacked_wheel, with_dependencies
-from .verify import CHECKER, LOOPBACK, _display, practice_site
+from .verify import LOOPBACK, _display, practice_site, run_child
 
 CHILD = Path(__file__).resolve().parent / "harness" / "mutants_child.py"
 MAX_MUTANTS = 40  # per exercise; the kinds learners get wrong most come first
@@ -335,7 +333,7 @@ def weak_checks_in_lesson(
     }
     counts = {"mutants": sum(len(m) for m in made.values()), "caught": 0, "equivalent": 0, "accepted": 0}
     try:
-        results = _run_child(job, env or {})
+        results = run_child(CHILD, job, env or {}, hash_seed="1", timeout=LESSON_TIME_LIMIT)
     except subprocess.TimeoutExpired:
         return [_problem(where, 1, f"trying wrong answers on this lesson took over {LESSON_TIME_LIMIT:.0f} s")], counts
     except RuntimeError as error:
@@ -376,18 +374,3 @@ def _warning(where: str, exercise: Exercise, accepted: list[tuple[Mutant, str]])
 
 def _problem(where: str, line: int, message: str) -> Problem:
     return Problem(where, line, message, warning=True)
-
-
-def _run_child(job: dict, env: dict[str, str]) -> list[list[dict]]:
-    completed = subprocess.run(
-        [sys.executable, "-s", "-P", str(CHILD), str(CHECKER.parent)],
-        input=json.dumps(job),
-        capture_output=True,
-        text=True,
-        timeout=LESSON_TIME_LIMIT,
-        env={**{k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}, **env, "PYTHONHASHSEED": "1"},
-    )
-    if completed.returncode != 0:
-        lines = completed.stderr.strip().splitlines()
-        raise RuntimeError(lines[-1] if lines else f"exit status {completed.returncode}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])

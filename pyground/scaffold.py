@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .content import ID_PATTERN, LESSON_FILE
+from .content import LESSON_FILE
+from .validate import ID_PATTERN
 
 TEMPLATE = """---
 id: {slug}

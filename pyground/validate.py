@@ -1,20 +1,64 @@
-"""Checks that need the whole course: ids unique across files, packages we ship."""
+"""Every rule about the course, on the model the parser made (content.py), which carries the line of
+everything it holds: ids well formed and unique, exercises complete, packages we ship, images from here.
+Nothing here reads a file."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 
-from .model import Course, Lesson, Prose
+from .model import Course, Exercise, Lesson, Prose
 from .problems import Problems
 
-FOREIGN_EMBED = re.compile(r'<img[^>]+src="(https?:)?//', re.IGNORECASE)
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+FOREIGN_IMAGE = re.compile(r"^(https?:)?//", re.IGNORECASE)
+MINUTES = "minutes is the estimated time in whole minutes, e.g. `minutes: 20`"
+LESSON_ALIASES = "aliases must be a list of old ids, e.g. `aliases: [old-lesson-id]`"
 
 
 def validate_course(course: Course, known_packages: Iterable[str], problems: Problems) -> None:
+    for lesson in course.lessons:
+        _lesson(lesson, problems)
+        _exercises(lesson, problems)
     _unique_ids(course, problems)
     _packages(course, frozenset(known_packages), problems)
-    _foreign_embeds(course, problems)
+    _foreign_images(course, problems)
+
+
+def _lesson(lesson: Lesson, problems: Problems) -> None:
+    if not ID_PATTERN.match(lesson.id):
+        problems.add(
+            lesson.path,
+            lesson.line_of("id"),
+            f"id '{lesson.id}' must be lowercase letters, digits and dashes (it keys saved progress: never change it)",
+        )
+    if lesson.minutes is not None and not 1 <= lesson.minutes <= 240:
+        problems.add(lesson.path, lesson.line_of("minutes"), MINUTES)
+    if not all(ID_PATTERN.match(alias) for alias in lesson.aliases):
+        problems.add(lesson.path, lesson.line_of("aliases"), LESSON_ALIASES)
+
+
+def _exercises(lesson: Lesson, problems: Problems) -> None:
+    seen: set[str] = set()
+    for exercise in lesson.exercises:
+
+        def report(message: str, exercise: Exercise = exercise) -> None:
+            problems.add(lesson.path, exercise.line, message)
+
+        if not ID_PATTERN.match(exercise.id):
+            report(
+                "an exercise needs a stable id: ```python exercise id=my-exercise (lowercase letters, digits, dashes)"
+            )
+        elif exercise.id in seen:
+            report(f"exercise id '{exercise.id}' is used twice in this lesson; give each exercise its own id")
+        seen.add(exercise.id)
+        if not all(ID_PATTERN.match(alias) for alias in exercise.aliases):
+            report("aliases must be earlier exercise ids separated by commas, e.g. aliases=old-id,older-id")
+        name = exercise.id or "(no id)"
+        if not exercise.checks:
+            report(f"exercise '{name}' has no ```python check block; add one with asserts that test the learner's code")
+        if exercise.solution is None:
+            report(f"exercise '{name}' has no ```python solution block; add one (it is checked in CI)")
 
 
 def _unique_ids(course: Course, problems: Problems) -> None:
@@ -24,10 +68,12 @@ def _unique_ids(course: Course, problems: Problems) -> None:
     exercises: dict[str, tuple[Lesson, int, str]] = {}
 
     def claim(seen: dict, key: str, lesson: Lesson, line: int, role: str, what: str) -> None:
+        if not ID_PATTERN.match(key):
+            return  # reported as malformed already
         if other := seen.get(key):
             other_lesson, other_line, other_role = other
             if other_lesson is lesson and role == other_role and (line == other_line or role == "id"):
-                return  # the same claim again, or a duplicate within one lesson (the parser reports those)
+                return  # the same claim again, or a duplicate within one lesson (reported by _exercises)
             problems.add(
                 lesson.path,
                 line,
@@ -65,13 +111,16 @@ def _packages(course: Course, known: frozenset[str], problems: Problems) -> None
                 )
 
 
-def _foreign_embeds(course: Course, problems: Problems) -> None:
+def _foreign_images(course: Course, problems: Problems) -> None:
     """Images from other sites fail offline (and under cross-origin isolation)."""
     for lesson in course.lessons:
-        for block in lesson.blocks:
-            if isinstance(block, Prose) and FOREIGN_EMBED.search(block.html):
-                problems.warn(
-                    lesson.path,
-                    1,
-                    "an image is loaded from another site; it will not show offline. Put the file next to the lesson's track instead",
-                )
+        texts = [b for b in lesson.blocks if isinstance(b, Prose)] + [h for e in lesson.exercises for h in e.hints]
+        for text in texts:
+            for image in text.images:
+                if FOREIGN_IMAGE.match(image.src):
+                    problems.warn(
+                        lesson.path,
+                        image.line,
+                        f"the image {image.src} is loaded from another site; it will not show offline. "
+                        "Put the file next to the lesson's track instead",
+                    )

@@ -20,12 +20,14 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .api import publish_api
 from .model import Course, Lesson
 from .problems import Problem
 from .runtime import unpacked_wheel, with_dependencies
 from .serve import serving
+from .settings import EXERCISE_FILENAME
 
 CHECKER = Path(__file__).resolve().parent.parent / "site" / "static" / "py" / "checker.py"
 TIME_LIMIT = 10.0
@@ -68,21 +70,34 @@ def practice_site(lessons_dir: Path) -> Iterator[str]:
 def exercise_cases(lesson: Lesson) -> list[dict]:
     """Each exercise's solution, then its starter code, as the checker takes them."""
     return [
-        {"code": code, "check": exercise.check_code, "setup": exercise.setup}
+        {"code": code, "check": exercise.check_code, "setup": exercise.setup, "filename": EXERCISE_FILENAME}
         for exercise in lesson.exercises
         for code in (exercise.solution or "", exercise.starter)
     ]
 
 
 def cell_cases(lesson: Lesson) -> list[dict]:
-    """Each run cell, in page order, with the lines `check` types when it asks for input."""
-    return [{"code": cell.code, "inputs": list(cell.inputs)} for cell in lesson.run_cells]
+    """Each run cell, in page order, named as the page names it, with the lines `check` types when it
+    asks for input."""
+    return [{"code": cell.code, "filename": cell.filename, "inputs": list(cell.inputs)} for cell in lesson.run_cells]
+
+
+def cell_error(outcome: dict) -> str | None:
+    """What went wrong in a cell, from checker.run_cell's outcome in any runtime: None if nothing."""
+    if outcome.get("ok"):
+        return None
+    if "exit" in outcome:
+        return f"SystemExit: {outcome['exit']}"
+    if outcome.get("stopped"):
+        return "KeyboardInterrupt"
+    return outcome.get("summary") or outcome.get("error") or "an error"
 
 
 def lesson_problems(
-    lesson: Lesson, where: str, verdicts: list[dict], cell_errors: list, runtime: str = ""
+    lesson: Lesson, where: str, verdicts: list[dict], cell_outcomes: list[dict], runtime: str = ""
 ) -> list[Problem]:
-    """What is wrong in one lesson's results (verdicts in `exercise_cases` order), in any runtime."""
+    """What is wrong in one lesson's results (verdicts in `exercise_cases` order, cells' outcomes
+    in page order), in any runtime."""
     suffix = f" ({runtime})" if runtime else ""
     problems = []
     for index, verdict in enumerate(verdicts):
@@ -96,7 +111,8 @@ def lesson_problems(
         else:
             continue
         problems.append(Problem(where, exercise.line, message + suffix))
-    for cell, error in zip(lesson.run_cells, cell_errors, strict=True):
+    for cell, outcome in zip(lesson.run_cells, cell_outcomes, strict=True):
+        error = cell_error(outcome)
         if error and not cell.expect_error:
             problems.append(
                 Problem(where, cell.line, f"this cell raises {error}; fix it or mark it ```python run fails{suffix}")
@@ -115,32 +131,33 @@ def verify_lesson(lesson: Lesson, root: Path, wheels: list[str], env: dict[str, 
         "data": {data.name: str(data.source) for data in lesson.files},
     }
     try:
-        first, *others = (_run_child(job, seed, env or {}) for seed in HASH_SEEDS)
+        first, *others = (run_child(CHILD, job, env or {}, hash_seed=seed, timeout=TIME_LIMIT) for seed in HASH_SEEDS)
     except subprocess.TimeoutExpired:
         message = f"verifying this lesson took over {TIME_LIMIT:.0f} s; look for an endless loop in a solution or cell"
         return [Problem(where, 1, message)]
     except RuntimeError as error:
-        return [Problem(where, 1, str(error))]
+        return [Problem(where, 1, f"the checker crashed: {error}")]
     for other in others:  # a verdict that changes with the hash seed is flaky too
         for verdict, again in zip(first["exercises"], other["exercises"], strict=True):
             verdict["flaky"] = verdict["flaky"] or again["flaky"] or verdict["passed"] != again["passed"]
     return lesson_problems(lesson, where, first["exercises"], first["cells"])
 
 
-def _run_child(job: dict, hash_seed: str, env: dict[str, str]) -> dict:
+def run_child(script: Path, job: dict, env: dict[str, str], *, hash_seed: str, timeout: float) -> Any:
+    """What a CPython child of the check (harness/*_child.py) prints last for `job`, as JSON. Raises
+    RuntimeError with the child's last error line if it fails, TimeoutExpired if it overruns."""
     completed = subprocess.run(
         # Not -I, which would ignore PYTHONHASHSEED: the rest of the environment's PYTHON* settings are dropped instead.
-        [sys.executable, "-s", "-P", str(CHILD), str(CHECKER.parent)],
+        [sys.executable, "-s", "-P", str(script), str(CHECKER.parent)],
         input=json.dumps(job),
         capture_output=True,
         text=True,
-        timeout=TIME_LIMIT,
+        timeout=timeout,
         env={**{k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}, **env, "PYTHONHASHSEED": hash_seed},
     )
     if completed.returncode != 0:
-        raise RuntimeError(
-            f"the checker crashed: {completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else completed.returncode}"
-        )
+        lines = completed.stderr.strip().splitlines()
+        raise RuntimeError(lines[-1] if lines else f"exit status {completed.returncode}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 

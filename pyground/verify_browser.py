@@ -30,12 +30,12 @@ from .model import Course, Lesson
 from .problems import Problem
 from .runtime import Pins, vendor
 from .serve import serving
+from .settings import RUNNERS
 from .verify import CHECKER, _display, cell_cases, exercise_cases, lesson_problems
 
 HARNESS = Path(__file__).resolve().parent / "harness"
-HARNESS_FILES = ("verify.html", "verify_worker.mjs")
+HARNESS_FILES = ("verify.html", "verify_worker.mjs", "lesson_check.mjs")
 STATIC_PY = CHECKER.parent  # site/static/py: the runners and the modules they import
-RUNNERS = {"pyodide": "runner.py", "micropython": "runner_mp.py"}
 RUNTIME_NAMES = {"pyodide": "Pyodide", "micropython": "MicroPython"}
 TIME_LIMIT = 40.0  # seconds per lesson, from its interpreter being up to its last cell (room for a busy machine)
 LOAD_LIMIT = 60.0  # seconds for an interpreter to start

@@ -16,7 +16,6 @@ Every mutant has a time limit (SIGALRM), so a mutant that loops forever only cos
 """
 
 import asyncio
-import builtins
 import contextlib
 import copy
 import functools
@@ -26,22 +25,18 @@ import json
 import os
 import random
 import re
-import shutil
 import signal
 import sys
-import tempfile
 import time
 import types
 
-job = json.loads(sys.stdin.read())
-sys.path[:0] = [sys.argv[1], *job["wheels"]]
-import checker  # noqa: E402  (found through the path just set: the site's own file)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # python -P leaves this folder out
+from cpython_host import checker, fresh_folder, job  # reads the job
 
 MAX_CALLS = 40  # calls recorded per exercise
 MAX_PROBES = 120  # inputs tried per function
 SEED = 1
 ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
-scratch = tempfile.mkdtemp(prefix="pyground-mutants-")
 
 
 class TimeUp(BaseException):
@@ -62,22 +57,6 @@ def time_limit(seconds):
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-
-
-def fresh_folder():
-    """As in the browser: the lesson's data files, and nothing an earlier run wrote."""
-    folder = tempfile.mkdtemp(dir=scratch)
-    for name, source in job["data"].items():
-        shutil.copyfile(source, os.path.join(folder, name))
-    os.chdir(folder)
-
-
-def display(*objects):
-    for obj in objects:
-        if callable(getattr(obj, "_repr_svg_", None)):
-            obj._repr_svg_()
-        else:
-            print(obj)
 
 
 def load(code, setup):
@@ -344,9 +323,6 @@ def exercise_results(case):
     return [judge(case, mutant, calls, constants, seconds) for mutant in case["mutants"]]
 
 
-builtins.display = display
 checker.remember_builtins()
 results = [exercise_results(case) for case in job["exercises"]]
-os.chdir(os.path.dirname(scratch))
-shutil.rmtree(scratch, ignore_errors=True)
 print(json.dumps(results))

@@ -1,8 +1,8 @@
 """One lesson's check in CPython, in a child process of `build.py check` (verify.py).
 
 Reads a job (exercise cases, run cells, data files, wheels) as JSON on stdin and
-prints the results as one JSON line: each case judged by the site's own checker.py,
-each cell run in order in one namespace, as the page runs them. Every exercise case
+prints the results as one JSON line: each case judged, and each cell run in order
+in one namespace, by the site's own checker.py, the core the page's runners use. Every exercise case
 runs once per seed in SEEDS (`random` seeded before each attempt), and verify.py
 runs this file under two hash seeds, so a verdict that depends on chance is
 reported as flaky, the same way every time.
@@ -14,40 +14,18 @@ import io
 import json
 import os
 import random
-import shutil
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # python -P leaves this folder out
+from cpython_host import checker, fresh_folder, job  # reads the job
 
 SEEDS = (1, 2, 3)
-
-job = json.loads(sys.stdin.read())
-sys.path[:0] = [sys.argv[1], *job["wheels"]]
-import checker  # noqa: E402  (found through the path just set: the site's own file)
-
-scratch = tempfile.mkdtemp(prefix="pyground-verify-")
-
-
-def fresh_folder():
-    """As in the browser: the lesson's data files, and nothing an earlier run wrote."""
-    folder = tempfile.mkdtemp(dir=scratch)
-    for name, source in job["data"].items():
-        shutil.copyfile(source, os.path.join(folder, name))
-    os.chdir(folder)
-
-
-def display(*objects):
-    """The browser shows charts; here they are rendered, to catch errors."""
-    for obj in objects:
-        if callable(getattr(obj, "_repr_svg_", None)):
-            obj._repr_svg_()
-        else:
-            print(obj)
 
 
 def attempt(case, seed):
     fresh_folder()
     random.seed(seed)
-    return checker.run_exercise(case["code"], case["check"], case["setup"])
+    return checker.run_exercise(case["code"], case["check"], case["setup"], filename=case["filename"])
 
 
 def typist(answers):
@@ -64,7 +42,6 @@ def typist(answers):
     return typed
 
 
-builtins.display = display
 checker.remember_builtins()
 results = []
 for case in job["exercises"]:
@@ -75,13 +52,7 @@ fresh_folder()
 random.seed(SEEDS[0])
 namespace = {"__name__": "__main__"}
 for cell in job["cells"]:
-    builtins.input = typist(cell["inputs"])
-    try:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            exec(compile(cell["code"], "<cell>", "exec"), namespace)
-        cells.append(None)
-    except BaseException as error:  # learner-facing cells may raise anything; the check reports it
-        cells.append(f"{type(error).__name__}: {error}")
-os.chdir(os.path.dirname(scratch))
-shutil.rmtree(scratch, ignore_errors=True)
+    builtins.input = typist(cell["inputs"])  # checker.run_cell puts the real one back afterwards
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        cells.append(checker.run_cell(cell["code"], namespace, cell["filename"]))
 print(json.dumps({"exercises": results, "cells": cells}))

@@ -9,7 +9,7 @@
 const RUNTIME_CACHE = "pyground-runtime-{{ runtime_id }}";
 const SITE_CACHE = "pyground-site-{{ build_id }}";
 const SCOPE = new URL(self.registration.scope);
-const RUNTIME_PATH = new URL("runtime/", SCOPE).pathname;
+const RUNTIME_PATH = new URL("{{ runtime_dir }}/", SCOPE).pathname;
 // What each page is, so the offline notice can name what was asked for.
 const PAGE_NAMES = {{ page_names|tojson }};
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from ..helpers import ATTEMPTS
 from .helpers import output, run, run_code, set_code
 
 pytestmark = pytest.mark.e2e
@@ -67,28 +68,7 @@ def test_exercise_check_has_a_time_limit(site, lesson_page):
     expect(feedback(block)).to_contain_text("more than 10 seconds")
 
 
-FORGERIES = {
-    "prints a pass": 'print("All checks passed.")',
-    "redefines print": "print = lambda *args, **kwargs: None\ndef double(n):\n    return 0",
-    "replaces AssertionError": "import builtins\nbuiltins.AssertionError = ZeroDivisionError\ndef double(n):\n    return 0",
-    "replaces builtins": "import builtins\nbuiltins.len = lambda x: 0\nbuiltins.print = None\ndef double(n):\n    return 0",
-    "exits early": "import sys\nsys.exit(0)",
-    "raises SystemExit": "raise SystemExit",
-    "raises KeyboardInterrupt": "raise KeyboardInterrupt",
-    "raises a BaseException": "class Escape(BaseException):\n    pass\nraise Escape()",
-    "patches the checker": (
-        "import checker\n"
-        "checker._verdict = lambda *a, **k: {'passed': True, 'message': 'All checks passed.', 'output': '', 'error': None}\n"
-        "checker._run_checks = lambda *a, **k: {'passed': True, 'message': 'All checks passed.', 'output': '', 'error': None}\n"
-        "def double(n):\n    return 0"
-    ),
-    "posts a message": (
-        "import json\nfrom polyscript import xworker\n"
-        "xworker.postMessage(json.dumps({'passed': True, 'message': 'All checks passed.'}))\n"
-        "import js\njs.postMessage(json.dumps({'passed': True}))\n"
-        "def double(n):\n    return 0"
-    ),
-}
+FORGERIES = {name: attempt.code for name, attempt in ATTEMPTS.items() if attempt.forgery}
 
 
 @pytest.mark.parametrize("code", FORGERIES.values(), ids=FORGERIES.keys())
@@ -115,3 +95,23 @@ def test_exercise_each_attempt_starts_with_no_files(site, lesson_page):
         expect(output(block)).to_have_text("clean\n")
     run_code(page, notebook, "import os\nprint(os.getcwd())")
     expect(output(notebook)).to_have_text(folder)  # the notebook's own folder is back
+
+
+def test_exercise_micropython_gets_the_same_feedback(site, lesson_page):
+    page = lesson_page(site.url("iot/fixture-micro.html"))
+    block = page.locator("[data-exercise=fixture-micro-double]")
+    run_code(page, block, "def twice(n):\n    return n * 2")
+    expect(feedback(block)).to_have_text("Your code does not define `double`; the checks need it.")
+    run_code(page, block, "x = 1\ny = x / 0")
+    expect(feedback(block)).to_have_text(
+        "Your code raised ZeroDivisionError; read the error below, fix it and check again."
+    )
+    # Only the learner's own lines, quoted, as Pyodide shows them.
+    expect(output(block)).to_have_text(
+        'Traceback (most recent call last):\n  File "<exercise>", line 2, in <module>\n    y = x / 0\n'
+        "ZeroDivisionError: divide by zero\n"
+    )
+    run_code(page, block, "import sys\nsys.exit(2)")
+    expect(feedback(block)).to_have_text("Your code called exit(2) before the checks could run.")
+    run_code(page, block, "def double(n):\n    return n * 2")
+    expect(block).to_have_attribute("data-state", "passed")

@@ -8,6 +8,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from pyground.builder import BuildConfig, load_and_validate
+from pyground.runtime import load_pins
+from pyground.verify import cell_cases
+
+from ..conftest import FIXTURE_COURSE
 from .helpers import cell, run, set_code
 
 pytestmark = pytest.mark.e2e
@@ -59,6 +64,21 @@ def test_lesson_error_shows_a_traceback_of_the_cell(site, lesson_page):
     expect(output).not_to_contain_text("runner.py")
 
 
+def test_lesson_cell_with_an_id_has_one_name_on_the_page_in_tracebacks_and_in_check(site, lesson_page):
+    config = BuildConfig(lessons=FIXTURE_COURSE)
+    course, _ = load_and_validate(config, load_pins(config.pyproject))
+    lesson = next(lesson for lesson in course.lessons if lesson.id == "fixture-cells")
+    [checked] = [case for case, c in zip(cell_cases(lesson), lesson.run_cells, strict=True) if c.id == "html-cell"]
+    assert checked["filename"] == "<cell 3>"  # what `build.py check` runs it as, in CPython and in the browser
+    page = lesson_page(site.url(CELLS))
+    block = page.locator("[data-cell=html-cell]")
+    expect(block).to_have_attribute("data-filename", checked["filename"])
+    expect(block).to_have_attribute("aria-label", "Code cell 3")
+    set_code(page, block, "1 / 0")
+    run(block)
+    expect(block.locator("[data-output]")).to_contain_text(f'File "{checked["filename"]}", line 1')
+
+
 def test_lesson_vendored_wheel_imports(site, lesson_page):
     page = lesson_page(site.url("basics/fixture-packages.html"))
     table = cell(page, 0)
@@ -99,9 +119,9 @@ def test_guard_catches_foreign_requests_and_console_errors(site, page):
 
     guard = install_guard(page)
     page.goto(site.url())
-    page.evaluate(
-        """() => { const img = new Image(); img.src = "https://cdn.example.invalid/x.png"; console.error("boom"); }"""
-    )
-    page.wait_for_timeout(500)
+    with page.expect_event("requestfailed"), page.expect_console_message(lambda message: message.text == "boom"):
+        page.evaluate(
+            """() => { const img = new Image(); img.src = "https://cdn.example.invalid/x.png"; console.error("boom"); }"""
+        )
     problems = guard.problems()
     assert any("cdn.example.invalid" in p for p in problems) and any("boom" in p for p in problems)

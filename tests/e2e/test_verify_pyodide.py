@@ -17,8 +17,7 @@ from pyground.model import Course, Lesson, Track
 from pyground.runtime import load_pins
 from pyground.verify_browser import runtimes_checked, verify_course_in_pyodide
 
-from ..unit.test_build import run_cli
-from ..unit.test_content import GOOD, write_course
+from ..helpers import GOOD, run_cli, write_course
 
 pytestmark = pytest.mark.e2e
 

@@ -15,8 +15,7 @@ from pyground import runtime
 from pyground.builder import BuildConfig, build
 from pyground.problems import BuildError
 
-from .test_build import run_cli
-from .test_content import GOOD, write_course
+from ..helpers import GOOD, run_cli, write_course
 
 ROOT = Path(__file__).resolve().parents[2]
 API = ROOT / "lessons" / "api"

@@ -6,7 +6,7 @@ from pyground.board import board_config
 from pyground.builder import BuildConfig, build
 from pyground.model import BoardPart
 
-from .test_content import GOOD, load, problems
+from ..helpers import GOOD, load, problems, write_course
 
 
 def lesson_with(board: str, interpreter: str = "micropython") -> str:
@@ -58,7 +58,6 @@ def test_board_mistakes_are_explained(tmp_path):
 
 def test_board_page_has_labelled_widgets_and_lesson_without_board_has_none(tmp_path):
     lessons = {"iot/01-a.md": lesson_with(BOARD), "iot/02-b.md": GOOD.format(id="b")}
-    from .test_content import write_course
 
     out = tmp_path / "site"
     build(BuildConfig(lessons=write_course(tmp_path, lessons), out=out))

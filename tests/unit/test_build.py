@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from pyground.builder import BuildConfig, build
 from pyground.render import relative_root
 
-from .test_content import GOOD, write_course
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def build_course(tmp_path: Path, lessons: dict[str, str]) -> Path:
-    out = tmp_path / "out"
-    build(BuildConfig(lessons=write_course(tmp_path, lessons), out=out))
-    return out
+from ..helpers import GOOD, ROOT, build_course, run_cli, write_course
 
 
 def test_relative_root_depends_on_depth():
@@ -65,10 +55,6 @@ def test_build_removes_pages_of_deleted_lessons(tmp_path):
     (out / "basics" / "gone.html").write_text("old")
     build(BuildConfig(lessons=write_course(tmp_path, {"basics/01-a.md": GOOD.format(id="a")}), out=out))
     assert not (out / "basics" / "gone.html").exists()
-
-
-def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, cwd=cwd)
 
 
 def test_cli_broken_lesson_exits_nonzero_with_path_line(tmp_path):
@@ -137,3 +123,31 @@ def test_cli_check_reports_a_chancy_exercise_the_same_way_every_time(tmp_path, c
     reports = {run_cli("check", "--cpython-only", "--lessons", str(lessons)).stderr for _ in range(3)}
     [report] = reports
     assert "basics/01-a.md:13: the solution of 'a-ex' passes on one run and fails on another" in report
+
+
+def test_build_writes_the_shared_settings_once_for_javascript(tmp_path):
+    import inspect
+    import json
+
+    from pyground.runtime import load_pins
+    from pyground.settings import EXERCISE_FILENAME, RUNNERS, SETTINGS_MODULE
+
+    out = build_course(tmp_path, {"basics/01-a.md": GOOD.format(id="a")})
+    text = (out / "static" / SETTINGS_MODULE).read_text()
+    settings = json.loads(text.split("Object.freeze(", 1)[1].rsplit(");", 1)[0])
+    pins = load_pins(ROOT / "pyproject.toml")
+    assert settings["interpreters"]["pyodide"]["runner"] == RUNNERS["pyodide"]
+    assert settings["interpreters"]["micropython"]["files"] == [
+        f"micropython/{name}" for name in pins.npm_pin("micropython").files
+    ]
+    assert "checker.py" in settings["modules"] and "runner.py" not in settings["modules"]
+    for file in settings["interpreters"]["pyodide"]["files"]:  # every file the page fetches first is shipped
+        assert (out / "runtime" / file).is_file()
+    sys.path.insert(0, str(ROOT / "site" / "static" / "py"))
+    import checker
+
+    assert inspect.signature(checker.run_exercise).parameters["filename"].default == EXERCISE_FILENAME
+    # JavaScript reads them and repeats none of them.
+    scripts = "".join(p.read_text() for p in (ROOT / "site" / "static" / "js").glob("*.js"))
+    for repeated in ('"runner.py"', '"<exercise>"', "250_000", '"pyodide/pyodide.asm.wasm"', '"micropython"]'):
+        assert repeated not in scripts, repeated

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import json
 
-from .test_build import build_course
-from .test_content import GOOD
+from ..helpers import GOOD, build_course
 
 TWO = GOOD.replace("Intro.", "Intro.\n\n## Exercise: the first one").replace(
     "```python exercise id={id}-ex", "```python exercise id={id}-ex aliases={id}-old"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -10,70 +9,8 @@ import pytest
 from pyground.builder import BuildConfig, load_and_validate
 from pyground.model import Exercise, Listing, Prose, RunCell
 from pyground.problems import BuildError
-from pyground.runtime import load_pins
 
-PINS = load_pins(BuildConfig().pyproject)
-
-GOOD = """\
----
-id: {id}
-title: A lesson
-summary: Short.
----
-
-Intro.
-
-```python run
-x = 1
-```
-
-```python exercise id={id}-ex
-def f():
-    ...
-```
-
-```python check
-assert f() == 1, "f() should be 1"
-```
-
-::: hint
-Return one.
-:::
-
-```python solution
-def f():
-    return 1
-```
-"""
-
-
-def write_course(root: Path, lessons: dict[str, str | bytes]) -> Path:
-    """Write lessons/course.yml with the tracks named in `lessons` ("track/NN-name.md": text)."""
-    lessons_dir = root / "lessons"
-    tracks = sorted({name.split("/")[0] for name in lessons})
-    lessons_dir.mkdir()
-    (lessons_dir / "course.yml").write_text(
-        "title: T\ntracks:\n" + "".join(f"  - id: {t}\n    title: {t}\n" for t in tracks)
-    )
-    for name, text in lessons.items():
-        path = lessons_dir / name
-        path.parent.mkdir(exist_ok=True)
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return lessons_dir
-
-
-def load(root: Path, lessons: dict[str, str | bytes]):
-    config = BuildConfig(lessons=write_course(root, lessons))
-    return load_and_validate(config, PINS)[0]
-
-
-def problems(root: Path, lessons: dict[str, str | bytes]) -> list[str]:
-    with pytest.raises(BuildError) as caught:
-        load(root, lessons)
-    return [str(p) for p in caught.value.problems]
+from ..helpers import GOOD, PINS, load, problems, write_course
 
 
 def test_lesson_good_file_parses_into_blocks(tmp_path):
@@ -143,6 +80,42 @@ def test_lesson_unclosed_fence_reports_its_line(tmp_path):
     text = GOOD.format(id="a") + "\n```python run\nprint(1)\n"
     errors = problems(tmp_path, {"basics/01-a.md": text})
     assert any(e.startswith("lessons/basics/01-a.md:31:") and "never closed" in e for e in errors), errors
+
+
+def test_lesson_closed_fence_in_a_quote_or_a_nested_list_is_prose(tmp_path):
+    quoted = "> A quote with code:\n>\n> ```python\n> shown(1)\n> ```\n\n- a list\n  - nested\n\n    ```text\n    listed\n    ```\n"
+    lesson = load(tmp_path, {"basics/01-a.md": GOOD.format(id="a").replace("Intro.", quoted)}).lessons[0]
+    intro = lesson.blocks[0]
+    assert isinstance(intro, Prose) and "<blockquote>" in intro.html and "shown(1)" in intro.html
+    assert "listed" in intro.html and "</blockquote>" in intro.html
+
+
+def test_lesson_unclosed_fence_is_not_closed_by_a_tilde_line(tmp_path):
+    text = GOOD.format(id="a") + "\n```python\nshown()\n\nProse that must not become code.\n~~~\n"
+    errors = problems(tmp_path, {"basics/01-a.md": text})
+    assert any(e.startswith("lessons/basics/01-a.md:31:") and "never closed" in e for e in errors), errors
+
+
+def test_lesson_cell_inside_a_quote_is_refused(tmp_path):
+    text = GOOD.format(id="a").replace("Intro.", "> ```python run\n> x = 2\n> ```")
+    errors = problems(tmp_path, {"basics/01-a.md": text})
+    assert any(e.startswith("lessons/basics/01-a.md:7:") and "inside a quote or a list" in e for e in errors), errors
+
+
+def test_lesson_image_from_another_site_is_a_warning_at_its_line(tmp_path):
+    prose = "Intro.\n\nA picture\nof a cat: ![cat](https://example.com/cat.png) and ![local](cat.png)."
+    hint = "::: hint\nReturn one.\n:::"
+    text = (
+        GOOD.format(id="a")
+        .replace("Intro.", prose)
+        .replace(hint, hint.replace("Return one.", "![dog](//example.com/d.png)"))
+    )
+    config = BuildConfig(lessons=write_course(tmp_path, {"basics/01-a.md": text}))
+    _, warnings = load_and_validate(config, PINS)
+    assert [(w.line, "example.com/cat.png" in w.message or "example.com/d.png" in w.message) for w in warnings] == [
+        (10, True),
+        (26, True),
+    ]
 
 
 def test_lesson_unknown_block_kind_suggests_one(tmp_path):

@@ -12,7 +12,7 @@ from pyground.manifest import record_ids
 from pyground.problems import BuildError
 from pyground.runtime import load_pins
 
-from .test_content import GOOD, write_course
+from ..helpers import GOOD, write_course
 
 PINS = load_pins(BuildConfig().pyproject)
 

@@ -10,8 +10,7 @@ from pyground.builder import BuildConfig, load_and_validate
 from pyground.mutants import answer_statements, mutants, weak_checks_in_lesson
 from pyground.problems import Problem
 
-from .test_build import run_cli
-from .test_content import PINS, write_course
+from ..helpers import PINS, run_cli, write_course
 
 LESSON = """\
 ---

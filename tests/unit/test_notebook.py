@@ -9,8 +9,9 @@ import nbformat
 from pyground.builder import BuildConfig, build
 from pyground.notebook import helper_modules, notebook, script
 
-from .test_content import load, write_course
-from .test_search import HIDDEN, LESSON
+from ..helpers import HIDDEN_LESSON as LESSON
+from ..helpers import HIDDEN_WORDS as HIDDEN
+from ..helpers import load, write_course
 
 CHARTS = LESSON.replace("quokka = 1", "import charts\nquokka = 1").replace(
     "```python run\n", "```python run fails\n", 1

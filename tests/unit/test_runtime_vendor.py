@@ -10,7 +10,7 @@ import pytest
 from pyground import runtime
 from pyground.builder import BuildConfig, build
 
-from .test_content import GOOD, write_course
+from ..helpers import GOOD, write_course
 
 
 def test_vendor_refuses_a_file_whose_hash_differs(tmp_path, monkeypatch):

@@ -12,50 +12,9 @@ from pyground.builder import BuildConfig
 from pyground.runtime import load_pins
 from pyground.search import WORD, search_index, sections, words
 
-from .test_content import load
-
-LESSON = """\
----
-id: a
-title: Nearest neighbours
-summary: Classify by the closest points.
----
-
-Opening prose about zebrafinch.
-
-```python run
-quokka = 1
-```
-
-## Distances *and* labels
-
-Prose about the Pythagoras theorem.
-
-```python exercise id=a-ex
-marmoset = ...
-```
-
-```python setup
-wombat = 2
-```
-
-```python check
-assert marmoset == 1, "pangolin expected"
-```
-
-::: hint
-Think about capybara.
-:::
-
-```python solution
-marmoset = 1  # axolotl
-```
-
-### A smaller heading
-
-Last words.
-"""
-HIDDEN = ("quokka", "marmoset", "wombat", "pangolin", "capybara", "axolotl")
+from ..helpers import HIDDEN_LESSON as LESSON
+from ..helpers import HIDDEN_WORDS as HIDDEN
+from ..helpers import load
 
 
 def index_of(tmp_path) -> dict:

@@ -8,8 +8,7 @@ import sys
 import time
 import urllib.request
 
-from .test_build import ROOT
-from .test_content import GOOD, write_course
+from ..helpers import GOOD, ROOT, write_course
 
 
 def free_port() -> int:

@@ -6,9 +6,10 @@ import { makeButton } from "./dom.js";
 import { createEditor } from "./editor.js";
 import { OutputView } from "./output.js";
 import { RunStopped } from "./runtime.js";
+import { SETTINGS } from "./settings.js";
 import { encodeNotebook } from "./share.js";
 
-const CHECK_TIME_LIMIT = 10; // seconds; a check that runs longer is stopped
+const CHECK_TIME_LIMIT = SETTINGS.checkSeconds; // a check that runs longer is stopped
 const SAVE_DELAY_MS = 400; // code is saved this long after the last keystroke
 
 const RESTART_NOTE = {
@@ -164,7 +165,7 @@ class Block {
 export class RunCell extends Block {
   constructor(section, context) {
     super(section, context);
-    this.filename = `<cell ${section.dataset.cell.replace(/^cell-/, "")}>`;
+    this.filename = section.dataset.filename; // as tracebacks name it here and in `build.py check`
     const link = section.querySelector("[data-open-playground]");
     if (link) this.wirePlaygroundLink(link);
   }
@@ -250,7 +251,7 @@ export class ExerciseCell extends Block {
 
   async run() {
     const verdict = await this.execute(
-      (callbacks) => this.runtime.check(this.code, this.data, { filename: "<exercise>", ...callbacks }),
+      (callbacks) => this.runtime.check(this.code, this.data, { filename: SETTINGS.exerciseFilename, ...callbacks }),
       { timeLimit: CHECK_TIME_LIMIT },
     );
     if (this.timedOut) {

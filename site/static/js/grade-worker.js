@@ -22,6 +22,8 @@
 //   {type: "verdict", id, verdict}    {passed, message, output, error, stopped?}
 //   {type: "failed", id, message}     it could not be checked at all
 
+import { SETTINGS } from "./settings.js";
+
 const RUNTIME = new URL("../../runtime/", import.meta.url);
 const PYODIDE = new URL("pyodide/", RUNTIME).href;
 const MICROPYTHON = new URL("micropython/", RUNTIME).href;
@@ -103,20 +105,10 @@ function trim(verdict) {
   };
 }
 
-/** Stand-ins for `polyscript.xworker` and `pyscript.sync`: input() gets end of file; what the runner
- * writes to stderr is kept (runner_mp.py shows a traceback there rather than in the verdict). */
+/** Stand-ins for `polyscript.xworker` and `pyscript.sync`: output is dropped (the verdict carries it),
+ * input() gets end of file. */
 function standIns() {
-  const page = {
-    stderr: [],
-    xworker: {
-      postMessage(message) {
-        const data = JSON.parse(message);
-        for (const [stream, text] of data.chunks ?? []) if (stream === "stderr") page.stderr.push(text);
-      },
-    },
-    sync: { read_line: () => null },
-  };
-  return page;
+  return { xworker: { postMessage() {} }, sync: { read_line: () => null } };
 }
 
 async function startPyodide(options = {}) {
@@ -163,7 +155,7 @@ async function pyodide(item) {
   const page = standIns();
   python.registerJsModule("polyscript", { xworker: page.xworker });
   python.registerJsModule("pyscript", { sync: page.sync });
-  python.runPython(setup.runners.pyodide, { filename: "runner.py" });
+  python.runPython(setup.runners.pyodide, { filename: SETTINGS.interpreters.pyodide.runner });
   const call = (name, ...args) => python.globals.get(name)?.(...args);
   call("set_site", setup.site); // the practice API is on the site itself (`cloud.SITE`)
   call("set_input_help", setup.inputHelp);
@@ -171,7 +163,7 @@ async function pyodide(item) {
   call("import_packages", python.toPy(item.packages));
   return {
     check({ code, check, setup: before }) {
-      const proxy = python.globals.get("check_exercise")(code, check, before, "grade", "<exercise>");
+      const proxy = python.globals.get("check_exercise")(code, check, before, "grade", SETTINGS.exerciseFilename);
       const verdict = proxy.toJs({ dict_converter: Object.fromEntries });
       proxy.destroy();
       return verdict;
@@ -195,8 +187,7 @@ async function microPython(item) {
   python.runPython("import json\n_grade = lambda *a: json.dumps(check_exercise(*a))");
   return {
     check({ code, check, setup: before }) {
-      const verdict = JSON.parse(python.globals.get("_grade")(code, check, before, "grade", "<exercise>"));
-      return { ...verdict, error: verdict.error ?? (page.stderr.join("") || null) };
+      return JSON.parse(python.globals.get("_grade")(code, check, before, "grade", SETTINGS.exerciseFilename));
     },
   };
 }

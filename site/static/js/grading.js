@@ -8,9 +8,10 @@
 // limit: past it its worker is ended, the exercise fails as timed out, and the lane goes on with
 // a new worker. The checks are the lesson page's own (setup and check, from course.json), judged
 // by the same runner.py and checker.py.
+import { SETTINGS } from "./settings.js";
 import { SITE_ROOT } from "./site-path.js";
 
-export const TIME_LIMIT_SECONDS = 10; // per exercise, as a lesson page's Check
+export const TIME_LIMIT_SECONDS = SETTINGS.checkSeconds; // per exercise, as a lesson page's Check
 const LOAD_LIMIT_MS = 120_000; // for Python to start (the first time in a lane, that includes a cold start)
 // A worker is replaced after this many exercises: the interpreters it has restored are freed only
 // by the garbage collector, and many of them at once exhaust Chromium's memory for wasm
@@ -19,7 +20,7 @@ const EXERCISES_PER_WORKER = 10;
 const WORKER = new URL("grade-worker.js", import.meta.url);
 const PY = new URL("../py/", import.meta.url);
 const PYODIDE_WASM = new URL("../../runtime/pyodide/pyodide.asm.wasm", import.meta.url);
-const RUNNERS = { pyodide: "runner.py", micropython: "runner_mp.py" };
+const RUNNERS = Object.fromEntries(Object.entries(SETTINGS.interpreters).map(([name, { runner }]) => [name, runner]));
 const INPUT_HELP = "input() gets no answer when work is checked again; give the program its data in the code instead.";
 
 /** How many exercises are checked at once: one per core, at most 4 (each lane is a worker with its own Python). */

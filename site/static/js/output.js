@@ -1,8 +1,9 @@
 // The output area under a cell. Program output is only ever inserted as text
 // (never as HTML) and is capped, so `while True: print(1)` cannot bury the page.
+import { SETTINGS } from "./settings.js";
 
-export const MAX_LINES = 5000;
-export const MAX_CHARS = 200_000;
+const MAX_LINES = SETTINGS.output.lines;
+const MAX_CHARS = SETTINGS.output.chars;
 const IMAGE_URL = /^data:image\/(svg\+xml|png);base64,[A-Za-z0-9+/=]+$/;
 
 export class OutputView {

@@ -6,25 +6,15 @@
 //
 // The page's <html data-runtime> mirrors the state: loading, ready, running, error.
 import { MPWorker, PyWorker } from "../../runtime/pyscript/core.js";
+import { SETTINGS } from "./settings.js";
 
 const RUNTIME = new URL("../../runtime/", import.meta.url);
 const PY = new URL("../py/", import.meta.url);
 const SITE = new URL("../../", import.meta.url); // the site's root, also under a sub-path: what `cloud.SITE` is
+// Each interpreter's runner, start module and runtime files come from the build (settings.js).
 const INTERPRETERS = {
-  pyodide: {
-    factory: PyWorker,
-    element: "py-script",
-    url: "pyodide/pyodide.mjs",
-    runner: "runner.py",
-    files: ["pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", "pyodide/pyodide.asm.mjs", "pyodide/pyodide-lock.json"],
-  },
-  micropython: {
-    factory: MPWorker,
-    element: "mpy-script",
-    url: "micropython/micropython.mjs",
-    runner: "runner_mp.py",
-    files: ["micropython/micropython.wasm", "micropython/micropython.mjs"],
-  },
+  pyodide: { factory: PyWorker, element: "py-script", ...SETTINGS.interpreters.pyodide },
+  micropython: { factory: MPWorker, element: "mpy-script", ...SETTINGS.interpreters.micropython },
 };
 const STOP_GRACE_MS = 1500; // after this, an interrupt that did not land ends the worker
 const LOAD_RETRIES = 2;
@@ -121,20 +111,21 @@ export class Runtime extends EventTarget {
     await customElements.whenDefined(this.kind.element);
     const config = {
       sync_main_only: true,
-      // Modules runner.py imports, and those for learners (`import charts`, `import cloud`).
+      // Modules the runner imports, and those for learners (`import charts`, `import cloud`).
       files: Object.fromEntries([
-        ...["checker.py", "explain.py", "charts.py", "cloud.py", ...this.modules].map((name) => [new URL(name, PY).href, `./${name}`]),
+        ...[...SETTINGS.modules, ...this.modules].map((name) => [new URL(name, PY).href, `./${name}`]),
         ...this.dataFiles.map(([name, url]) => [url.href, `./${name}`]),
       ]),
     };
     if (this.packages.length) config.packages = this.packages;
     const worker = await this.kind.factory(new URL(this.kind.runner, PY).href, {
-      version: new URL(this.kind.url, RUNTIME).href, // PyScript ignores config.interpreter for workers
+      version: new URL(this.kind.entry, RUNTIME).href, // PyScript ignores config.interpreter for workers
       config,
     });
     worker.addEventListener("message", (event) => this.onMessage(event));
     worker.addEventListener("error", (event) => this.onWorkerError(event));
     worker.sync.read_line = (runId, prompt) => this.readLine(runId, prompt);
+    await worker.sync.set_output_limit(SETTINGS.output.sentChars);
     if (this.interruptBuffer) await worker.sync.set_interrupt_buffer(this.interruptBuffer);
     if (this.dataFiles.length) await worker.sync.set_data_files(this.dataFiles.map(([name]) => name));
     if (this.inputHelp) await worker.sync.set_input_help(this.inputHelp);

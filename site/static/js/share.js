@@ -7,13 +7,14 @@
 //
 //   #code=<base64url(deflate-raw(JSON))>   JSON: {"v": 1, "interpreter": "pyodide" | "micropython",
 //                                                 "lesson"?: "<lesson id>", "cells": [{"code": "..."}]}
+import { SETTINGS } from "./settings.js";
 
 export const FRAGMENT_KEY = "code";
 export const MAX_LINK_CHARS = 32_000; // what browsers reliably copy and open (Chrome ~32 K, others more)
 export const MAX_JSON_BYTES = 256 * 1024; // after decompressing
 export const MAX_CELLS = 100;
 export const MAX_CODE_CHARS = 200_000; // all cells together
-export const INTERPRETERS = ["pyodide", "micropython"];
+export const INTERPRETERS = Object.keys(SETTINGS.interpreters);
 const VERSION = 1;
 const LESSON_ID = /^[a-z0-9][a-z0-9-]{0,63}$/; // the build's own id rule (pyground/content.py)
 const BASE64URL = /^[A-Za-z0-9_-]*$/;

@@ -25,11 +25,10 @@ import pyodide_js
 from polyscript import xworker
 from pyscript import sync
 
-from checker import format_learner_traceback, remember_builtins, remember_source, restore_builtins, run_exercise
-from explain import explain
+import checker
 
 RECURSION_LIMIT = 400  # deep enough for learners, far from the wasm stack limit
-MAX_CHARS_PER_RUN = 250_000  # the page caps too; this spares the message channel
+_sent_chars = float("inf")  # output sent per run; the page sets the limit (set_output_limit)
 FLUSH_SECONDS = 0.04
 MAX_IMAGE_BYTES = 4_000_000
 
@@ -68,13 +67,13 @@ class _Output:
     def image(self, mime, data, description):
         """A picture for the page: sent as a data: URL, which the page shows in an <img>."""
         url = f"data:{mime};base64,{base64.b64encode(data).decode()}"
-        if self.sent + self.size + len(url) < MAX_CHARS_PER_RUN + MAX_IMAGE_BYTES:
+        if self.sent + self.size + len(url) < _sent_chars + MAX_IMAGE_BYTES:
             self.chunks.append(["image", url, description])
             self.size += len(url)
             self.flush()
 
     def write(self, stream, text):
-        if self.sent + self.size >= MAX_CHARS_PER_RUN:
+        if self.sent + self.size >= _sent_chars:
             return
         if self.chunks and self.chunks[-1][0] == stream:
             self.chunks[-1][1] += text
@@ -200,7 +199,7 @@ def _seal_off_the_page():
 builtins.input = _input
 builtins.display = display
 _seal_off_the_page()
-remember_builtins()
+checker.remember_builtins()
 time.sleep = _sleep
 
 
@@ -215,7 +214,7 @@ def _begin(run_id):
 
 def _end():
     _output.flush()
-    restore_builtins()
+    checker.restore_builtins()
     time.sleep = _sleep
     sys.stdout, sys.stderr = stdout, stderr
 
@@ -223,20 +222,10 @@ def _end():
 def run_cell(code, run_id, filename):
     """Run one notebook cell in the page's shared namespace."""
     _begin(run_id)
-    remember_source(filename, code)
     try:
-        exec(compile(code, filename, "exec"), namespace)
-        return {"ok": True}
-    except SystemExit as error:
-        return {"ok": False, "exit": _exit_code(error)}
-    except KeyboardInterrupt:
-        return {"ok": False, "stopped": True}
-    except BaseException as error:  # learner code may raise anything, even BaseException subclasses
-        stderr.write(format_learner_traceback(error, filename))
-        restore_builtins()
-        if advice := explain(error, filename, code, namespace):
-            _output.write("explain", advice + "\n")
-        return {"ok": False, "error": type(error).__name__}
+        return checker.run_cell(
+            code, namespace, filename, write_err=stderr.write, write_advice=lambda text: _output.write("explain", text)
+        )
     finally:
         _end()
 
@@ -250,7 +239,7 @@ def check_exercise(code, check, setup, run_id, filename):
             shutil.copyfile(os.path.join(home, name), os.path.join(work, name))
     os.chdir(work)  # files an earlier attempt wrote are not there to find; the lesson's data files are
     try:
-        return run_exercise(
+        return checker.run_exercise(
             code,
             check,
             setup,
@@ -277,6 +266,13 @@ def set_interrupt_buffer(buffer):
     global _interrupt
     _interrupt = buffer
     pyodide_js.setInterruptBuffer(buffer)
+    return True
+
+
+def set_output_limit(chars):
+    """How much of a run's output is sent to the page at most (the page shows less, and says it cut it)."""
+    global _sent_chars
+    _sent_chars = int(chars)
     return True
 
 
@@ -308,11 +304,6 @@ def set_site(url):
     return True
 
 
-def _exit_code(error):
-    code = error.code
-    return 0 if code is None else code if isinstance(code, int) else str(code)
-
-
 sync.run_cell = run_cell
 sync.check_exercise = check_exercise
 sync.set_interrupt_buffer = set_interrupt_buffer
@@ -320,3 +311,4 @@ sync.set_data_files = set_data_files
 sync.set_site = set_site
 sync.import_packages = import_packages
 sync.set_input_help = set_input_help
+sync.set_output_limit = set_output_limit

@@ -1,13 +1,12 @@
 """Runs learner code inside the MicroPython worker that PyScript starts.
 
-The same calls as runner.py for Pyodide (run_cell, check_exercise), in what
-MicroPython offers: `print` and `input` are given to learner code through its
-namespace, and Stop always ends the worker (MicroPython has no interrupt
-buffer; a fresh one starts in a fraction of a second).
+The same calls as runner.py for Pyodide (run_cell, check_exercise), over the same
+core (checker.py), in what MicroPython offers: `print` and `input` are the
+runner's own builtins, and Stop always ends the worker (MicroPython has no
+interrupt buffer; a fresh one starts in a fraction of a second).
 """
 
 import builtins
-import io
 import json
 import sys
 
@@ -15,36 +14,34 @@ import js
 from polyscript import xworker
 from pyscript import sync
 
+import checker
+
 _isolated = bool(getattr(js, "crossOriginIsolated", False))
 _run_id = ""
 _input_help = "input() cannot wait for an answer on this page; give your program its data in the code instead."
 _sent = 0
-MAX_CHARS_PER_RUN = 250000
+_sent_chars = float("inf")  # output sent per run; the page sets the limit (set_output_limit)
 _sim = None  # the simulated board (sim.py), on lessons that declare one
-_TimeUp = ()  # sim.TimeUp once a board is set up: a checked program's virtual time ran out
+_TimeUp = ()  # sim.TimeUp once a board is set up: a board program's virtual time ran out
 _virtual_cells = False  # build.py check: run cells on virtual time too
 
 
 def _post(stream, text):
     global _sent
-    if _sent >= MAX_CHARS_PER_RUN or not text:
+    if _sent >= _sent_chars or not text:
         return
     _sent += len(text)
     xworker.postMessage(json.dumps({"run": _run_id, "chunks": [[stream, text]]}))
 
 
-def _post_exception(error):
-    buffer = io.StringIO()  # print_exception needs a native stream, not any object with write()
-    sys.print_exception(error, buffer)
-    _post("stderr", buffer.getvalue())
-
-
-def _print(*args, sep=" ", end="\n", file=None):
-    text = sep.join(str(a) for a in args) + end
-    if file is not None and file is not sys.stdout:
-        file.write(text)
-    else:
+def _print(*args, sep=" ", end="\n", file=None, flush=False):
+    text = (" " if sep is None else sep).join(str(a) for a in args) + ("\n" if end is None else end)
+    if file is None or file is sys.stdout:
         _post("stdout", text)
+    elif file is sys.stderr:
+        _post("stderr", text)
+    else:
+        file.write(text)
 
 
 def _input(prompt=""):
@@ -58,87 +55,45 @@ def _input(prompt=""):
     return line
 
 
-def _fresh_namespace():
-    return {"__name__": "__main__", "print": _print, "input": _input}
-
-
-namespace = _fresh_namespace()
+namespace = {"__name__": "__main__"}
 
 
 def _begin(run_id):
     global _run_id, _sent
     _run_id = run_id
     _sent = 0
-    namespace["print"] = _print
-    namespace["input"] = _input
 
 
 def run_cell(code, run_id, filename):
     _begin(run_id)
     if _virtual_cells:
         _sim.begin_virtual_cell()
-    try:
-        exec(code, namespace)
-        return {"ok": True}
-    except _TimeUp:
-        return {"ok": True}
-    except SystemExit as error:
-        return {"ok": False, "exit": error.args[0] if error.args else 0}
-    except BaseException as error:
-        _post_exception(error)
-        return {"ok": False, "error": type(error).__name__}
+    return checker.run_cell(code, namespace, filename, write_err=lambda text: _post("stderr", text), ending=_TimeUp)
 
 
 def check_exercise(code, check, setup, run_id, filename):
-    if _sim is None:
-        return _check_exercise(code, check, setup, run_id, filename)
-    _sim.begin_check()  # a fresh board on virtual time; its trace is replayed on the page afterwards
-    try:
-        return _check_exercise(code, check, setup, run_id, filename)
-    finally:
-        _post_board(_sim.end_check(), True)
-
-
-def _check_exercise(code, check, setup, run_id, filename):
     _begin(run_id)
-    learner = _fresh_namespace()
-    printed = []
-
-    def capture(*args, sep=" ", end="\n", file=None):
-        printed.append(sep.join(str(a) for a in args) + end)
-        _print(*args, sep=sep, end=end, file=file)
-
-    learner["print"] = capture
+    if _sim is not None:
+        _sim.begin_check()  # a fresh board on virtual time; its trace is replayed on the page afterwards
     try:
-        if setup:
-            exec(setup, learner)
-        try:  # noqa: SIM105 (MicroPython has no contextlib.suppress)
-            exec(code, learner)
-        except _TimeUp:
-            pass  # a board program runs until its virtual time is up
-    except BaseException as error:
-        _post_exception(error)
-        return {
-            "passed": False,
-            "message": "Your code raised " + type(error).__name__ + "; read the error below, fix it and check again.",
-            "output": "".join(printed),
-            "error": None,
-        }
-    checks = dict(learner)
-    checks["output"] = "".join(printed)
-    try:
-        exec(check, checks)
-    except AssertionError as error:
-        message = str(error) or "A check failed (it gave no message)."
-        return {"passed": False, "message": message, "output": checks["output"], "error": None}
-    except BaseException as error:
-        return {
-            "passed": False,
-            "message": "Calling your code from the checks raised " + type(error).__name__ + ": " + str(error),
-            "output": checks["output"],
-            "error": None,
-        }
-    return {"passed": True, "message": "All checks passed.", "output": checks["output"], "error": None}
+        return checker.run_exercise(
+            code,
+            check,
+            setup,
+            write_out=lambda text: _post("stdout", text),
+            write_err=lambda text: _post("stderr", text),
+            filename=filename,
+            ending=_TimeUp,  # a board program runs until its virtual time is up
+        )
+    finally:
+        if _sim is not None:
+            _post_board(_sim.end_check(), True)
+
+
+def set_output_limit(chars):
+    global _sent_chars
+    _sent_chars = int(chars)
+    return True
 
 
 def set_input_help(text):
@@ -191,4 +146,7 @@ sync.board_setup = board_setup
 sync.board_input = board_input
 sync.check_exercise = check_exercise
 sync.set_input_help = set_input_help
+sync.set_output_limit = set_output_limit
+builtins.print, builtins.input = _print, _input
 _seal_off_the_page()
+checker.remember_builtins()  # what every run starts from: the runner's print, input and import
