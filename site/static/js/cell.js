@@ -47,6 +47,12 @@ class Block {
     return this.runtime.stop();
   }
 
+  /** The learner has gone on to another lesson in this page: this block runs nothing more. */
+  close() {
+    this.closed = true;
+    this.cancelInput?.();
+  }
+
   resetCode() {
     this.editor?.setCode(this.original);
     this.editor?.focus();
@@ -105,7 +111,7 @@ class Block {
   /** Run `task` with this block's output wiring; returns its result, or null when stopped.
    * With `timeLimit` (seconds) the run is stopped when it takes longer. */
   async execute(task, { timeLimit = 0 } = {}) {
-    if (this.busy) return null;
+    if (this.busy || this.closed) return null;
     this.busy = true;
     this.output.clear();
     this.state = "running";
@@ -122,6 +128,7 @@ class Block {
     try {
       return await task(callbacks);
     } catch (error) {
+      if (this.closed) return null; // stopped because the learner left the lesson
       this.output.note(error instanceof RunStopped ? RESTART_NOTE[error.message] : `Could not run: ${error.message ?? error}`);
       this.state = "stopped";
       return null;
