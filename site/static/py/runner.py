@@ -341,8 +341,9 @@ class _FreshState:
             current.update(saved)
         for current, saved in self.lists:
             current[:] = saved
+        # Its finders remember what files were there. (Not importlib.invalidate_caches(), which imports
+        # importlib.metadata, a second on a busy machine, at every lesson since it is not kept.)
         sys.path_importer_cache.clear()
-        importlib.invalidate_caches()
         os.environ.clear()
         os.environ.update(self.environ)
         warnings.resetwarnings()  # also forgets what was already warned about
@@ -438,7 +439,6 @@ async def new_lesson(names, contents, packages):
         await pyodide_js.loadPackage(packages)  # from the site, as the page's first packages were
     import_packages(packages)
     linecache.clearcache()
-    gc.collect()  # the last lesson's objects go now, not in the middle of this lesson's first run
     return True
 
 
