@@ -47,9 +47,11 @@ class Block {
     return this.runtime.stop();
   }
 
-  /** The learner has gone on to another lesson in this page: this block runs nothing more. */
+  /** The learner has gone on to another lesson in this page: this block runs and saves nothing more
+   * by itself (leaving saves pending code at once). */
   close() {
     this.closed = true;
+    clearTimeout(this.saveTimer);
     this.cancelInput?.();
   }
 
