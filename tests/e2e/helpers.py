@@ -101,3 +101,32 @@ def assignment_in(link: str) -> dict:
     """What an assignment link carries (the JSON in its #a= fragment)."""
     payload = link.split("#a=", 1)[1]
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def lesson_shown(page: Page, url: str, title: str) -> None:
+    """Wait until the lesson at `url` is on the page (swapped in or loaded) and its Python is ready.
+    On Back and Forward the address changes before the lesson does: its heading says when it is there."""
+    expect(page).to_have_url(url)
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
+
+
+def follow(page: Page, link: Locator, url: str, title: str) -> None:
+    """Click a link to another lesson and wait until that lesson's Python is ready."""
+    link.click()
+    lesson_shown(page, url, title)
+
+
+def stored_record(page: Page, lesson: str, block: str) -> dict | None:
+    """A block's progress record as IndexedDB holds it now (not the page's copy in memory)."""
+    return page.evaluate(
+        """([key]) => new Promise((resolve, reject) => {
+            const open = indexedDB.open("pyground:/:progress");
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+                const get = open.result.transaction("records").objectStore("records").get(key);
+                get.onsuccess = () => { resolve(get.result ?? null); open.result.close(); };
+            };
+        })""",
+        [f"{lesson}/{block}"],
+    )

@@ -48,6 +48,14 @@ class Block {
     return this.runtime.stop();
   }
 
+  /** The learner has gone on to another lesson in this page: this block runs and saves nothing more
+   * by itself (leaving saves pending code at once). */
+  close() {
+    this.closed = true;
+    clearTimeout(this.saveTimer);
+    this.cancelInput?.();
+  }
+
   resetCode() {
     this.editor?.setCode(this.original);
     this.editor?.focus();
@@ -106,7 +114,7 @@ class Block {
   /** Run `task` with this block's output wiring; returns its result, or null when stopped.
    * With `timeLimit` (seconds) the run is stopped when it takes longer. */
   async execute(task, { timeLimit = 0 } = {}) {
-    if (this.busy) return null;
+    if (this.busy || this.closed) return null;
     this.busy = true;
     this.output.clear();
     this.state = "running";
@@ -123,6 +131,7 @@ class Block {
     try {
       return await task(callbacks);
     } catch (error) {
+      if (this.closed) return null; // stopped because the learner left the lesson
       this.output.note(error instanceof RunStopped ? RESTART_NOTE[error.message] : `Could not run: ${error.message ?? error}`);
       this.state = "stopped";
       return null;

@@ -18,7 +18,8 @@ export async function showProgress() {
   wireExportImport(progress);
 }
 
-function showCompletion(progress) {
+/** Show what is done on this page (again after a lesson is swapped in, see navigation.js). */
+export function showCompletion(progress) {
   let latest = null;
   for (const item of document.querySelectorAll("[data-lesson-link]")) {
     const exercises = JSON.parse(item.dataset.exercises);

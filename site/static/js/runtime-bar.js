@@ -28,15 +28,17 @@ export class RuntimeBar {
     return this.bar.appendChild(makeButton(label, action, onClick));
   }
 
-  /** Follow `runtime` (again when the page switches to another interpreter). */
-  attach(runtime) {
+  /** Follow `runtime` (again when the page switches to another interpreter) until `signal` aborts
+   * (a runtime that goes on to the next lesson outlives this bar). */
+  attach(runtime, { signal } = {}) {
     this.runtime = runtime;
     this.name = runtime.interpreter === "micropython" ? "MicroPython" : "Python";
     this.restart.textContent = `Restart ${this.name}`;
-    runtime.addEventListener("state", ({ detail: { state, message } }) => this.show(state, message));
-    runtime.addEventListener("progress", ({ detail: share }) => {
+    runtime.addEventListener("state", ({ detail: { state, message } }) => this.show(state, message), { signal });
+    const progress = ({ detail: share }) => {
       if (runtime.state === "loading") this.status.textContent = `Loading ${this.name}… ${Math.round(share * 100)}%`;
-    });
+    };
+    runtime.addEventListener("progress", progress, { signal });
     this.show(runtime.state);
   }
 

@@ -2,7 +2,10 @@
 // blocks the page. Runs are queued one at a time. Stop interrupts the running
 // code when the page is cross-origin isolated (KeyboardInterrupt, variables
 // kept); otherwise, or when the interrupt is ignored (long C-level work), the
-// worker is ended and a fresh interpreter started.
+// worker is ended and a fresh interpreter started. A Pyodide worker goes on to
+// the next lesson when the page swaps one in (navigation.js): `continueWith`
+// starts that lesson in a fresh interpreter state, without the seconds a new
+// interpreter takes.
 //
 // The page's <html data-runtime> mirrors the state: loading, ready, running, error.
 import { MPWorker, PyWorker } from "../../runtime/pyscript/core.js";
@@ -32,7 +35,7 @@ export class Runtime extends EventTarget {
     this.inputHelp = inputHelp;
     this.modules = modules;
     this.setup = setup;
-    this.dataFiles = Object.entries(files).map(([name, path]) => [name, new URL(path, document.baseURI)]);
+    this.dataFiles = dataFileUrls(files);
     this.kind = INTERPRETERS[interpreter] ?? INTERPRETERS.pyodide;
     this.interpreter = interpreter;
     this.packages = packages;
@@ -43,6 +46,7 @@ export class Runtime extends EventTarget {
     this.current = null; // the run in progress: {id, onOutput, onInput, reject, settled}
     this.queue = Promise.resolve();
     this.runCount = 0;
+    this.lessons = 1; // how many lessons this interpreter has served: runs queued by an earlier one are dropped
     this.setState("loading");
   }
 
@@ -55,12 +59,50 @@ export class Runtime extends EventTarget {
 
   /** Start the interpreter (idempotent); resolves when it can run code. */
   start() {
-    this.ready ??= this.load().catch((error) => {
+    this.ready ??= this.reportFailure(this.load());
+    return this.ready;
+  }
+
+  reportFailure(starting) {
+    return starting.catch((error) => {
       this.ready = null;
       this.setState("error", `Python could not start: ${error.message ?? error}`);
       throw error;
     });
-    return this.ready;
+  }
+
+  /** Go on to another lesson in this worker, if it can serve it (the same Pyodide, no board, no code
+   * running): the lesson gets a fresh interpreter state, its data files and packages. False when the
+   * lesson needs an interpreter of its own (a new Runtime). */
+  continueWith({ interpreter = "pyodide", packages = [], files = {}, modules = [] } = {}) {
+    const same = interpreter === this.interpreter && this.kind === INTERPRETERS.pyodide;
+    if (this.closed || this.current || !same || modules.length || this.modules.length) return false;
+    this.lessons++;
+    this.packages = packages;
+    this.dataFiles = dataFileUrls(files);
+    this.downloaded = null;
+    const kept = this.ready; // null when it failed to start: then start() starts one for this lesson
+    this.ready = kept && this.reportFailure(this.queue.then(() => this.nextLesson(kept)));
+    if (this.ready) this.queue = this.ready.catch(() => {});
+    this.setState("loading");
+    return true;
+  }
+
+  async nextLesson(kept) {
+    let worker = null;
+    try {
+      worker = await kept;
+      const contents = await Promise.all(this.dataFiles.map(([name, url]) => downloadBytes(name, url)));
+      const names = this.dataFiles.map(([name]) => name);
+      await withTimeout(worker.sync.new_lesson(names, contents, this.packages), START_TIMEOUT_MS, "the next lesson did not start");
+    } catch (error) {
+      console.warn("Starting a fresh interpreter for this lesson:", error);
+      worker?.terminate();
+      this.worker = null;
+      return this.load();
+    }
+    this.setState("ready");
+    return worker;
   }
 
   async load() {
@@ -132,6 +174,8 @@ export class Runtime extends EventTarget {
     if (this.setup) await this.setup(worker);
     // The worker runs from a blob: URL, so Python cannot tell the site's address by itself.
     if (this.interpreter === "pyodide") await worker.sync.set_site(SITE.href);
+    // What the next lesson in this worker goes back to (continueWith): the runner set up, no lesson yet.
+    if (this.interpreter === "pyodide") await worker.sync.remember_fresh_state();
     // Imported now, while the page says Loading: a first `import requests` takes seconds in Pyodide.
     if (this.packages.length) await worker.sync.import_packages(this.packages);
     return worker;
@@ -162,7 +206,9 @@ export class Runtime extends EventTarget {
 
   /** Queue `task(worker, id)` as the next run; callbacks receive its output. */
   enqueue(task, { onOutput, onInput } = {}) {
+    const lesson = this.lessons;
     const result = this.queue.then(async () => {
+      if (lesson !== this.lessons) throw new RunStopped("left"); // queued on a lesson the learner has left
       const worker = await this.start();
       const id = `run-${++this.runCount}`;
       const stopped = new Promise((_, reject) => {
@@ -240,6 +286,15 @@ export class Runtime extends EventTarget {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A lesson's data files, {name: url relative to the page}, as [name, URL] pairs. */
+const dataFileUrls = (files) => Object.entries(files).map(([name, path]) => [name, new URL(path, document.baseURI)]);
+
+async function downloadBytes(name, url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${name} could not be downloaded (${response.status})`);
+  return new Uint8Array(await response.arrayBuffer());
+}
 
 function withTimeout(promise, ms, message) {
   let timer;

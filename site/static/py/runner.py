@@ -11,14 +11,20 @@ end them too. Without isolation the page stops a run by ending this worker.
 import base64
 import builtins
 import contextlib
+import gc
 import importlib
 import json
+import linecache
+import logging
 import os
+import random
 import shutil
+import signal
 import sys
 import tempfile
 import time
 import types
+import warnings
 
 import js
 import pyodide_js
@@ -298,6 +304,140 @@ def import_packages(names):
     return True
 
 
+class _FreshState:
+    """The interpreter as a lesson finds it when its page opens, taken once the runner is set up (before
+    the lesson's packages are imported). The page keeps this worker when the learner goes on to the next
+    lesson, and `new_lesson` goes back to this state, so nothing of one lesson reaches the next: its
+    variables, the modules it imported or wrote, what it changed in modules (builtins included), the files
+    it wrote, the recursion limit and the other interpreter-wide settings a program can change."""
+
+    def __init__(self):
+        self.modules = {name: module for name, module in sys.modules.items() if name != "__main__"}
+        # These modules are kept (the runner and Pyodide hold them); what a lesson changed in them is put back.
+        self.attributes = {name: dict(vars(m)) for name, m in self.modules.items() if isinstance(m, types.ModuleType)}
+        self.lists = [(items, list(items)) for items in (sys.path, sys.meta_path, sys.path_hooks, gc.callbacks)]
+        self.environ = dict(os.environ)
+        self.warning_filters = list(warnings.filters)
+        self.int_digits = sys.get_int_max_str_digits()
+        self.home = os.getcwd()
+        lesson_files = {os.path.join(self.home, name) for name in _data_files}
+        self.files = {path: _read(path) for path in _files_under(self.home) if path not in lesson_files}
+        self.temp = set(os.listdir(tempfile.gettempdir()))
+        self.loggers = _loggers()
+        self.logger_names = set(logging.root.manager.loggerDict)
+
+    def restore(self):
+        for name in [name for name in sys.modules if name not in self.modules]:
+            del sys.modules[name]  # a fresh interpreter has not imported them: the next import runs them anew
+        sys.modules.update(self.modules)
+        for name, saved in self.attributes.items():
+            current = vars(self.modules[name])
+            for key in current.keys() - saved.keys():
+                del current[key]
+            current.update(saved)
+        for current, saved in self.lists:
+            current[:] = saved
+        # Its finders remember what files were there. (Not importlib.invalidate_caches(), which imports
+        # importlib.metadata, a second on a busy machine, at every lesson since it is not kept.)
+        sys.path_importer_cache.clear()
+        os.environ.clear()
+        os.environ.update(self.environ)
+        warnings.resetwarnings()  # also forgets what was already warned about
+        warnings.filters.extend(self.warning_filters)
+        sys.set_int_max_str_digits(self.int_digits)
+        sys.setrecursionlimit(RECURSION_LIMIT)
+        sys.settrace(None)
+        sys.setprofile(None)
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # Stop raises KeyboardInterrupt again
+        gc.enable()
+        random.seed()
+        self.restore_logging()
+        self.restore_files()
+
+    def restore_logging(self):
+        """Loggers are objects, not module attributes: `logging.basicConfig()` must work again."""
+        logging.disable(logging.NOTSET)
+        for name in set(logging.root.manager.loggerDict) - self.logger_names:
+            del logging.root.manager.loggerDict[name]
+        for logger, (level, handlers, filters, propagate, disabled) in self.loggers.values():
+            logger.setLevel(level)
+            logger.handlers[:], logger.filters[:] = handlers, filters
+            logger.propagate, logger.disabled = propagate, disabled
+
+    def restore_files(self):
+        os.makedirs(self.home, exist_ok=True)
+        os.chdir(self.home)
+        for name in os.listdir(self.home):
+            _remove(os.path.join(self.home, name))
+        for path, data in self.files.items():
+            _write(path, data)
+        temp = tempfile.gettempdir()
+        for name in set(os.listdir(temp)) - self.temp:
+            _remove(os.path.join(temp, name))
+
+
+def _loggers():
+    loggers = {"": logging.root, **logging.root.manager.loggerDict}
+    return {
+        name: (logger, (logger.level, list(logger.handlers), list(logger.filters), logger.propagate, logger.disabled))
+        for name, logger in loggers.items()
+        if isinstance(logger, logging.Logger)  # not a PlaceHolder
+    }
+
+
+def _files_under(folder):
+    for parent, _, names in os.walk(folder):
+        yield from (os.path.join(parent, name) for name in names)
+
+
+def _read(path):
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def _write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as file:
+        file.write(data)
+
+
+def _remove(path):
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        os.remove(path)
+
+
+_fresh = None
+
+
+def remember_fresh_state():
+    """Called by the page once the worker is set up, before the lesson's packages are imported."""
+    global _fresh
+    _fresh = _FreshState()
+    return True
+
+
+async def new_lesson(names, contents, packages):
+    """Start another lesson in this interpreter as if it were a fresh one: the state taken by
+    `remember_fresh_state`, a new __main__, then the lesson's data files (`names`, and `contents` as
+    Uint8Arrays) in the working folder and its packages loaded and imported."""
+    global _learner_main, namespace, _data_files
+    _begin("")  # also clears a Stop that came after the last run had ended
+    _fresh.restore()
+    _learner_main = types.ModuleType("__main__")
+    namespace = _learner_main.__dict__
+    sys.modules["__main__"] = _learner_main
+    _data_files = [str(name) for name in names]
+    for name, data in zip(_data_files, contents, strict=True):
+        _write(os.path.join(_fresh.home, name), data.to_bytes())
+    if len(packages):
+        await pyodide_js.loadPackage(packages)  # from the site, as the page's first packages were
+    import_packages(packages)
+    linecache.clearcache()
+    return True
+
+
 def set_site(url):
     """The site's address (this worker runs from a blob: URL): `cloud.SITE`, for requests to the site itself."""
     os.environ["PYGROUND_SITE"] = str(url)
@@ -312,3 +452,5 @@ sync.set_site = set_site
 sync.import_packages = import_packages
 sync.set_input_help = set_input_help
 sync.set_output_limit = set_output_limit
+sync.remember_fresh_state = remember_fresh_state
+sync.new_lesson = new_lesson

@@ -1,0 +1,131 @@
+"""Lesson to lesson without a page load (navigation.js): the page swaps the next lesson in and its
+Python worker goes on to it, in a fresh interpreter state; Back, Forward, #anchors, saved work and
+the other interpreter work as with page loads, and anything unexpected becomes a page load."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .helpers import cell, follow, lesson_shown, output, run, run_code, set_code, stored_record
+
+pytestmark = pytest.mark.e2e
+
+CELLS = "basics/fixture-cells.html"
+PACKAGES = "basics/fixture-packages.html"
+MICRO = "iot/fixture-micro.html"
+
+# Lesson A changes everything a program can reach; lesson B, in the same worker, must see none of it.
+CHANGE_EVERYTHING = """\
+import builtins, math, sys
+import charts
+secret = 42
+with open("notes.txt", "w") as file:
+    file.write("lesson A")
+with open("mine.py", "w") as file:
+    file.write("VALUE = 'A'")
+import mine
+sys.setrecursionlimit(50)
+math.pi = 3
+charts.bar = None
+builtins.len = lambda obj: -1
+print("changed")
+"""
+LOOK_FOR_IT = """\
+import math, os, sys
+import charts
+print("secret" in globals(), os.path.exists("notes.txt"), os.path.exists("mine.py"), "mine" in sys.modules)
+print(sys.getrecursionlimit(), len("ab"), math.pi, charts.bar is None)
+"""
+
+
+def started_workers(page) -> list:
+    """Every worker the page starts from now on, across page loads (a page load starts a new one)."""
+    workers = []
+    page.on("worker", lambda worker: workers.append(worker))
+    return workers
+
+
+def test_navigation_next_keeps_python_and_leaves_no_state_behind(site, page, lesson_page):
+    workers = started_workers(page)
+    lesson_page(site.url(CELLS))
+    run_code(page, cell(page, 0), CHANGE_EVERYTHING)
+    expect(output(cell(page, 0))).to_have_text("changed\n")
+    assert len(workers) == 1
+
+    follow(page, page.locator("a[rel=next]"), site.url(PACKAGES), "Packages")
+    expect(page).to_have_title("Packages · Fixture course")
+    expect(page.get_by_role("heading", level=1, name="Packages")).to_be_focused()
+    run(cell(page, 0))  # the new lesson's own package, loaded into the same worker
+    expect(output(cell(page, 0))).to_contain_text("name      n")
+    run_code(page, cell(page, 0), LOOK_FOR_IT)
+    expect(output(cell(page, 0))).to_have_text("False False False False\n400 2 3.141592653589793 False\n")
+    assert len(workers) == 1, "the next lesson started a new interpreter"
+
+
+def test_navigation_back_forward_and_anchors_keep_position_and_saved_work(site, page, lesson_page):
+    workers = started_workers(page)
+    lesson_page(site.url(CELLS))
+    set_code(page, cell(page, 0), 'print("my own code")')
+    next_link = page.locator("a[rel=next]")
+    next_link.scroll_into_view_if_needed()
+    position = page.evaluate("scrollY")
+    assert position > 0
+
+    next_link.click()  # at once, before the edit's own save is due: leaving saves it
+    expect(page.get_by_role("heading", level=1)).to_have_text("Packages")
+    assert (stored_record(page, "fixture-cells", "cell-1") or {}).get("code") == 'print("my own code")'
+    lesson_shown(page, site.url(PACKAGES), "Packages")
+
+    page.go_back()
+    lesson_shown(page, site.url(CELLS), "Cells")
+    expect(page.get_by_role("heading", level=1)).to_be_focused()
+    expect(cell(page, 0).locator(".cm-content")).to_have_text('print("my own code")')
+    expect(page.locator("[data-page-progress]")).to_have_text("0 of 1 exercises done")
+    assert abs(page.evaluate("scrollY") - position) < 2
+
+    page.go_forward()
+    lesson_shown(page, site.url(PACKAGES), "Packages")
+    link = page.get_by_role("link", name="the exercise in Cells")
+    follow(page, link, site.url(CELLS + "#an-exercise"), "Cells")
+    anchor = page.locator("#an-exercise")
+    expect(anchor).to_be_focused()
+    expect(anchor).to_be_in_viewport()
+    assert len(workers) == 1
+
+
+def test_navigation_to_the_other_interpreter_and_back_starts_each(site, page, lesson_page):
+    workers = started_workers(page)
+    lesson_page(site.url(MICRO))  # opened directly, it works on its own
+    run(cell(page, 0))
+    expect(output(cell(page, 0))).to_have_text("micropython\n")
+
+    follow(page, page.locator("a[rel=prev]"), site.url(PACKAGES), "Packages")
+    expect(page.locator("[data-runtime-status]")).to_have_text("Python is ready.")
+    run(cell(page, 0))
+    expect(output(cell(page, 0))).to_contain_text("name      n")
+
+    page.go_back()
+    lesson_shown(page, site.url(MICRO), "MicroPython")
+    run(cell(page, 0))
+    expect(output(cell(page, 0))).to_have_text("micropython\n")
+    assert len(workers) == 3  # MicroPython, Pyodide, MicroPython again
+
+
+def test_navigation_to_a_page_of_another_build_loads_it(site, page, lesson_page):
+    """After a redeploy the next page may belong to a newer build: it is loaded, never swapped in."""
+
+    def newer_build(route):
+        response = route.fetch()
+        html = re.sub(r'name="build-id" content="[^"]*"', 'name="build-id" content="newer"', response.text())
+        route.fulfill(response=response, body=html)
+
+    page.context.route(site.url(PACKAGES), newer_build)  # the context's routes also see the service worker's
+    lesson_page(site.url(MICRO))
+    page.evaluate("window.pageKept = true")
+    page.locator("a[rel=prev]").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Packages")
+    expect(page).to_have_url(site.url(PACKAGES))
+    assert page.evaluate("window.pageKept") is None
