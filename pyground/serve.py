@@ -62,6 +62,9 @@ class SiteHandler(SimpleHTTPRequestHandler):
     extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
     prefix = "/"
     isolate = False
+    # Always revalidate by default, so an edit shows on reload; "max-age=600" is what GitHub Pages sends.
+    cache_control = "no-cache"
+    log: list[tuple[str, int]] | None = None  # when a list: (path, status) of every answer (benchmarks count downloads)
     live: LiveReload | None = None
     quiet = False  # True: log nothing (a check whose lessons request missing pages on purpose)
     # Headers and body go out in separate writes: without TCP_NODELAY each small answer
@@ -103,12 +106,16 @@ class SiteHandler(SimpleHTTPRequestHandler):
         return True
 
     def end_headers(self) -> None:
-        # Always revalidate, so an edit shows on reload (a real host sets its own policy).
-        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Cache-Control", self.cache_control)
         if self.isolate:
             self.send_header("Cross-Origin-Opener-Policy", "same-origin")
             self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
         super().end_headers()
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if self.log is not None:
+            self.log.append((self.path, int(code)))
+        super().log_request(code, size)
 
     def log_message(self, format: str, *args) -> None:
         if not self.quiet and args and str(args[1]).startswith(("4", "5")):
@@ -137,16 +144,35 @@ def make_server(
     isolate: bool = False,
     quiet: bool = False,
     live: LiveReload | None = None,
+    cache_control: str = SiteHandler.cache_control,
+    log: list[tuple[str, int]] | None = None,
 ) -> SiteServer:
     prefix = normalise_prefix(prefix)
-    handler = type("Handler", (SiteHandler,), {"prefix": prefix, "isolate": isolate, "quiet": quiet, "live": live})
+    settings = {
+        "prefix": prefix,
+        "isolate": isolate,
+        "quiet": quiet,
+        "live": live,
+        "cache_control": cache_control,
+        "log": log,
+    }
+    handler = type("Handler", (SiteHandler,), settings)
     return SiteServer((host, port), functools.partial(handler, directory=str(directory)))
 
 
 @contextmanager
-def serving(directory: Path, prefix: str = "/", isolate: bool = False, quiet: bool = False) -> Iterator[str]:
+def serving(
+    directory: Path,
+    prefix: str = "/",
+    isolate: bool = False,
+    quiet: bool = False,
+    cache_control: str = SiteHandler.cache_control,
+    log: list[tuple[str, int]] | None = None,
+) -> Iterator[str]:
     """Serve `directory` on a free loopback port in a thread; yields the base URL."""
-    server = make_server(directory, port=0, prefix=prefix, isolate=isolate, quiet=quiet)
+    server = make_server(
+        directory, port=0, prefix=prefix, isolate=isolate, quiet=quiet, cache_control=cache_control, log=log
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     host, port = server.server_address[:2]
     try:
