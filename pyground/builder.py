@@ -8,12 +8,15 @@ render_site(...)                 model -> {path: html}
 search_index, lesson_files       the search index; each lesson as a notebook and a script
 catalog(...)                     course.json: lessons and exercises, for the teachers' pages
 write pages, the service worker, static files (and settings.js), the practice API and the vendored runtime
+                                 (our JS, CSS and Python under static-<content hash>/, so a deploy
+                                 never mixes them with another's: see `static_folder`)
 record_ids(...)                  new ids into lessons/ids.json (not in --strict, where they fail)
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +35,8 @@ from .settings import SETTINGS_MODULE, browser_settings, settings_module
 from .validate import validate_course
 
 ROOT = Path(__file__).resolve().parent.parent
+STATIC_PREFIX = "static-"
+VERSION_FILE = "version.json"
 
 
 @dataclass(frozen=True)
@@ -66,20 +71,24 @@ def build(config: BuildConfig) -> BuildResult:
     pins = load_pins(config.pyproject)
     course, warnings = load_and_validate(config, pins)
     env = make_environment(config.theme / "templates")
-    info = SiteInfo(build_id=_build_id(config))
+    modules = python_modules(config.theme / "static" / "py")
+    settings = settings_module(browser_settings(pins, modules))
+    info = SiteInfo(build_id=_build_id(config), static_dir=static_folder(config.theme / "static", settings))
     pages = render_site(course, env, info)
     pages["sw.js"] = env.get_template("sw.js").render(
         build_id=info.build_id,
         runtime_id=pins.fingerprint,
         runtime_dir=RUNTIME_DIR,
+        static_dir=info.static_dir,
         page_names=_page_names(course),
         # Fetched when the service worker installs, so search works offline from the first visit.
         precache=[INDEX_FILE, f"{RUNTIME_DIR}/lunr/lunr.min.js"],
     )
     pages[INDEX_FILE] = search_index(course)
-    modules = python_modules(config.theme / "static" / "py")
     pages[CATALOG_FILE] = catalog(course, info.build_id, modules)
     pages.update(lesson_files(course))
+    # What open pages compare their own build with, to offer a reload after a redeploy.
+    pages[VERSION_FILE] = json.dumps({"build": info.build_id}) + "\n"
 
     config.out.mkdir(parents=True, exist_ok=True)
     _remove_stale_pages(config.out, pages)
@@ -88,9 +97,7 @@ def build(config: BuildConfig) -> BuildResult:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(html, encoding="utf-8")
     _copy_static(config.theme / "static", config.out / info.static_dir)
-    (config.out / info.static_dir / SETTINGS_MODULE).write_text(
-        settings_module(browser_settings(pins, modules)), encoding="utf-8"
-    )
+    (config.out / info.static_dir / SETTINGS_MODULE).write_text(settings, encoding="utf-8")
     _copy_data_files(course, config.out)
     publish_api(config.lessons, config.out)
     vendor(pins, config.out)
@@ -108,15 +115,29 @@ def _page_names(course: Course) -> dict[str, str]:
     return names
 
 
+def static_folder(static: Path, settings: str) -> str:
+    """'static-<hash>': the folder the build publishes site/static in (with settings.js, which it writes).
+
+    A page and everything it loads (modules it imports, module workers, the Python files its
+    workers fetch, stylesheets) then come from one version, whatever the browser has cached:
+    every relative URL between them stays inside the folder. A redeploy that changes none of
+    them keeps the name, so browsers keep their caches."""
+    return f"{STATIC_PREFIX}{_digest([static], extra=settings.encode())}"
+
+
 def _build_id(config: BuildConfig) -> str:
     """A hash of everything the pages are made from: changes when a deploy changes."""
+    return _digest([config.lessons, config.theme], extra=config.pyproject.read_bytes())
+
+
+def _digest(folders: list[Path], extra: bytes = b"") -> str:
     digest = hashlib.sha256()
-    for folder in (config.lessons, config.theme):
+    for folder in folders:
         for path in sorted(folder.rglob("*")):
-            if path.is_file():
+            if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(folder).as_posix().encode())
                 digest.update(path.read_bytes())
-    digest.update(config.pyproject.read_bytes())
+    digest.update(extra)
     return digest.hexdigest()[:12]
 
 
@@ -127,7 +148,7 @@ def _remove_stale_pages(out: Path, pages: dict[str, str]) -> None:
         if (
             path.suffix in (".html", ".ipynb", ".py")
             and relative not in pages
-            and not relative.startswith(("runtime/", "static/", "api/"))
+            and not relative.startswith(("runtime/", STATIC_PREFIX, "api/"))
         ):
             path.unlink()
 
@@ -142,6 +163,8 @@ def _copy_data_files(course: Course, out: Path) -> None:
 
 
 def _copy_static(source: Path, dest: Path) -> None:
-    if dest.exists():
-        shutil.rmtree(dest)
+    """Publish site/static as `dest`, removing other builds' folders (and the unhashed `static/`)."""
+    for old in [*dest.parent.glob(f"{STATIC_PREFIX}*"), dest.parent / "static"]:
+        if old.is_dir():
+            shutil.rmtree(old)
     shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))

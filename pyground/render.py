@@ -30,7 +30,7 @@ class SiteInfo:
 
     build_id: str
     runtime_dir: str = "runtime"
-    static_dir: str = "static"
+    static_dir: str = "static"  # the build publishes it as static-<content hash> (builder.static_folder)
 
 
 def make_environment(templates: Path) -> Environment:
@@ -89,7 +89,7 @@ def render_site(course: Course, env: Environment, info: SiteInfo) -> dict[str, s
                 track=track,
                 lesson=lesson,
                 config=_lesson_config(lesson),
-                extras=_notebook_extras(lesson),
+                extras=_notebook_extras(lesson, info.static_dir),
                 **_neighbours(course, lesson),
             )
     return pages
@@ -119,12 +119,14 @@ def _lesson_config(lesson: Lesson) -> dict[str, Any]:
     } | ({"board": {"parts": board_config(lesson.board), "modules": list(BOARD_MODULES)}} if lesson.board else {})
 
 
-def _notebook_extras(lesson: Lesson) -> list[dict[str, str]]:
+def _notebook_extras(lesson: Lesson, static_dir: str) -> list[dict[str, str]]:
     """The files a lesson's notebook opens besides itself, as links from the lesson page:
     its data files and the site's helper modules it imports."""
     files = [{"href": data.path, "name": data.name} for data in lesson.files]
     root = relative_root(lesson.url)
-    return files + [{"href": f"{root}static/py/{name}.py", "name": f"{name}.py"} for name in helper_modules(lesson)]
+    return files + [
+        {"href": f"{root}{static_dir}/py/{name}.py", "name": f"{name}.py"} for name in helper_modules(lesson)
+    ]
 
 
 def _playground_config(course: Course) -> dict[str, Any]:

@@ -95,8 +95,10 @@ class PageGuard:
         ]
 
 
-def install_guard(page) -> PageGuard:
-    """Block and record requests that leave the local server; record console errors."""
+def install_guard(page, block_foreign: bool = True) -> PageGuard:
+    """Block and record requests that leave the local server; record console errors.
+    `block_foreign=False` records console errors only: routing requests turns the browser's
+    HTTP cache off, and a test of what that cache does needs it on."""
     guard = PageGuard()
 
     def route(route):
@@ -107,7 +109,8 @@ def install_guard(page) -> PageGuard:
             guard.foreign_requests.append(url)
             route.abort()
 
-    page.context.route("**/*", route)
+    if block_foreign:
+        page.context.route("**/*", route)
     page.on("console", lambda message: message.type == "error" and guard.console_errors.append(message.text))
     page.on("pageerror", lambda error: guard.console_errors.append(f"uncaught: {error}"))
     return guard
@@ -118,6 +121,14 @@ def guard(page) -> Iterator[PageGuard]:
     guard = install_guard(page)
     yield guard
     assert not guard.problems(), "\n".join(guard.problems())
+
+
+def static_url(page, path: str) -> str:
+    """The address of one of our own files (`js/progress.js`) for the open page: the build
+    publishes them in a folder named by their content hash, beside the page's site.js."""
+    return page.evaluate(
+        "(path) => new URL(`../${path}`, document.querySelector('script[src$=\"/js/site.js\"]').src).href", path
+    )
 
 
 def wait_until_ready(page) -> None:

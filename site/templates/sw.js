@@ -1,15 +1,22 @@
 // Pyground's service worker (rendered by the build; do not edit the copy in _site/).
-// 1. Cross-origin isolation on hosts that cannot send headers (GitHub Pages):
-//    every response it serves gets COOP/COEP, so the page can share memory with
-//    the Python worker (Stop that interrupts, input() that blocks).
-// 2. Offline: the pinned runtime is served cache-first (its files never change
-//    under one cache name); pages and assets network-first, falling back to the
-//    cache, so visited lessons work offline.
-// No skipWaiting(): a new version waits until the open tabs are closed.
+// 1. Cross-origin isolation on hosts that cannot send headers (GitHub Pages): pages and
+//    worker scripts it serves get COOP/COEP, so the page can share memory with the Python
+//    worker (Stop that interrupts, input() that blocks). Everything else passes through as
+//    the network or the cache gave it: a response rebuilt here would lose the browser's
+//    compiled-code cache (the runtime's wasm and JavaScript compile again on every page).
+// 2. Offline: files that never change under their URL (the pinned runtime; our own files,
+//    in a folder named by their content hash) are served cache-first, each downloaded once
+//    even when the page and its worker ask at the same time; pages and data network-first,
+//    falling back to the cache, so visited lessons work offline.
+// No skipWaiting(): a new version waits until the open tabs are closed; they offer a reload
+// meanwhile (updates.js), and until then keep their own version's files.
 const RUNTIME_CACHE = "pyground-runtime-{{ runtime_id }}";
+const STATIC_CACHE = "pyground-{{ static_dir }}";
 const SITE_CACHE = "pyground-site-{{ build_id }}";
 const SCOPE = new URL(self.registration.scope);
 const RUNTIME_PATH = new URL("{{ runtime_dir }}/", SCOPE).pathname;
+const STATIC_PATH = new URL("{{ static_dir }}/", SCOPE).pathname;
+const CURRENT = [RUNTIME_CACHE, STATIC_CACHE, SITE_CACHE];
 // What each page is, so the offline notice can name what was asked for.
 const PAGE_NAMES = {{ page_names|tojson }};
 
@@ -22,7 +29,7 @@ self.addEventListener("install", (event) => {
     Promise.all(
       PRECACHE.map(async (path) => {
         const url = new URL(path, SCOPE);
-        const cache = await caches.open(cacheName(url.pathname.startsWith(RUNTIME_PATH) ? RUNTIME_CACHE : SITE_CACHE));
+        const cache = await caches.open(cacheName(cacheFor(url)));
         const response = await fetch(url).catch(() => null);
         if (response?.ok) await cache.put(url, response);
       }),
@@ -36,7 +43,7 @@ self.addEventListener("activate", (event) => {
     caches.keys().then((names) =>
       Promise.all(
         names
-          .filter((name) => name.startsWith(`${SCOPE.pathname}:`) && !name.endsWith(RUNTIME_CACHE) && !name.endsWith(SITE_CACHE))
+          .filter((name) => name.startsWith(`${SCOPE.pathname}:`) && !CURRENT.some((current) => name === cacheName(current)))
           .map((name) => caches.delete(name)),
       ),
     ),
@@ -46,18 +53,33 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== SCOPE.origin || !url.pathname.startsWith(SCOPE.pathname)) return;
-  const runtime = url.pathname.startsWith(RUNTIME_PATH);
-  event.respondWith((runtime ? cacheFirst : networkFirst)(event.request).then(isolate));
+  const name = cacheFor(url);
+  const response = name === SITE_CACHE ? networkFirst(event.request) : cacheFirst(event.request, name);
+  event.respondWith(needsIsolation(event.request) ? response.then(isolate) : response);
 });
 
 const cacheName = (name) => `${SCOPE.pathname}:${name}`;
 
-async function cacheFirst(request) {
-  const cache = await caches.open(cacheName(RUNTIME_CACHE));
+function cacheFor(url) {
+  if (url.pathname.startsWith(RUNTIME_PATH)) return RUNTIME_CACHE;
+  return url.pathname.startsWith(STATIC_PATH) ? STATIC_CACHE : SITE_CACHE;
+}
+
+// Downloads under way, by URL: a second request for the same file (the page's pre-download
+// and its worker's) waits for the first to be stored, instead of downloading it again.
+const downloads = new Map();
+
+async function cacheFirst(request, name) {
+  const cache = await caches.open(cacheName(name));
   const hit = await cache.match(request);
   if (hit) return hit;
-  const response = await fetch(request);
-  if (response.ok) cache.put(request, response.clone());
+  const other = downloads.get(request.url);
+  if (other) return other.then(async () => (await cache.match(request)) ?? fetch(request));
+  const response = fetch(request);
+  // Cloned before the page reads the body: this reaction is attached first.
+  const stored = response.then((r) => r.ok && cache.put(request, r.clone())).catch(() => {});
+  downloads.set(request.url, stored);
+  stored.finally(() => downloads.delete(request.url));
   return response;
 }
 
@@ -74,6 +96,10 @@ async function networkFirst(request) {
     throw error;
   }
 }
+
+// A document or a worker's script: what decides whether the page (or worker) is isolated.
+// Its subresources, all from this origin, need no headers (COEP only restricts other origins).
+const needsIsolation = (request) => ["document", "iframe", "worker", "sharedworker"].includes(request.destination);
 
 function isolate(response) {
   if (response.status === 0) return response; // opaque: cannot be rewrapped

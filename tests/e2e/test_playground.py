@@ -12,7 +12,7 @@ import zlib
 import pytest
 from playwright.sync_api import expect
 
-from ..conftest import install_guard, wait_until_ready
+from ..conftest import install_guard, static_url, wait_until_ready
 from .helpers import answer_input, cell, output, run, set_code
 
 pytestmark = pytest.mark.e2e
@@ -50,11 +50,12 @@ def opened(page) -> None:
 def saved_notebook(page) -> dict:
     expect(page.locator("[data-notebook]")).not_to_have_attribute("data-saved", "pending")
     return page.evaluate(
-        """async () => {
-            const { openProgress } = await import("./static/js/progress.js");
+        """async (progressModule) => {
+            const { openProgress } = await import(progressModule);
             const record = (await openProgress()).get("_playground", "notebook");
             return record ? JSON.parse(record.code) : null;
-        }"""
+        }""",
+        static_url(page, "js/progress.js"),
     )
 
 

@@ -323,7 +323,7 @@ def test_progress_open_tab_saves_then_lets_a_newer_deploy_upgrade(site, lesson_p
     lesson_page(site.url(CELLS))
     set_code(page, cell(page, 0), "print('typed just before')")  # still pending: saved after a pause
     newer = page.context.new_page()
-    newer.goto(site.url("static/favicon.svg"))  # same origin, no page scripts
+    newer.goto(site.url("version.json"))  # same origin, no page scripts
     put_records(newer, [], version=2)  # would wait forever if the old tab kept the database open
     expect(page.get_by_role("alert")).to_contain_text("Reload this page")
     saved = newer.evaluate(

@@ -12,6 +12,8 @@ import json
 
 import pytest
 
+from ..conftest import static_url
+
 TITLE = "Week 1"
 GOOD = {
     "title": TITLE,
@@ -29,14 +31,14 @@ def js(site, page):
 
     def run(body: str, arg=None):
         return page.evaluate(
-            """async ([body, arg]) => {
-                const link = await import("./static/js/assignment-link.js");
-                const submission = await import("./static/js/submission.js");
-                const catalog = await (await import("./static/js/catalog.js")).loadCatalog();
+            """async ([body, arg, js]) => {
+                const link = await import(js + "assignment-link.js");
+                const submission = await import(js + "submission.js");
+                const catalog = await (await import(js + "catalog.js")).loadCatalog();
                 return new Function("link", "submission", "catalog", "arg", `return (async () => { ${body} })()`)(
                     link, submission, catalog, arg);
             }""",
-            [body, arg],
+            [body, arg, static_url(page, "js/")],
         )
 
     return run

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 import sys
 
 import pytest
@@ -55,6 +57,33 @@ def test_build_removes_pages_of_deleted_lessons(tmp_path):
     (out / "basics" / "gone.html").write_text("old")
     build(BuildConfig(lessons=write_course(tmp_path, {"basics/01-a.md": GOOD.format(id="a")}), out=out))
     assert not (out / "basics" / "gone.html").exists()
+
+
+def test_build_publishes_own_files_in_a_folder_named_by_their_hash(tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "site", theme)
+    lessons = write_course(tmp_path, {"basics/01-a.md": GOOD.format(id="a")})
+    out = tmp_path / "out"
+
+    def built() -> tuple[str, str]:
+        build(BuildConfig(lessons=lessons, theme=theme, out=out))
+        (folder,) = (path.name for path in out.glob("static*"))  # only this build's
+        return folder, json.loads((out / "version.json").read_text())["build"]
+
+    first, first_build = built()
+    assert re.fullmatch(r"static-[0-9a-f]{12}", first) and (out / first / "js" / "lesson.js").is_file()
+    page = (out / "basics" / "a.html").read_text()
+    assert f'src="../{first}/js/lesson.js"' in page and "?v=" not in page
+    assert f'<meta name="build-id" content="{first_build}">' in page
+    assert f'"{first}/"' in (out / "sw.js").read_text()
+
+    (lessons / "basics" / "01-a.md").write_text(GOOD.format(id="a").replace("x = 1", "x = 2"))
+    assert built()[0] == first  # a lesson changed, our files did not: browsers keep them cached
+
+    (theme / "static" / "js" / "progress.js").write_text("export const renamed = 1;\n")
+    second, second_build = built()
+    assert second != first and second_build != first_build
+    assert f"../{second}/js/lesson.js" in (out / "basics" / "a.html").read_text()
 
 
 def test_cli_broken_lesson_exits_nonzero_with_path_line(tmp_path):

@@ -225,6 +225,7 @@ export class Progress extends EventTarget {
   constructor() {
     super();
     this.records = new Map(); // what this page knows, always complete even when storage fails
+    this.writes = new Set(); // writes to storage under way
     this.backend = null;
     this.warning = "";
     this.channel = "BroadcastChannel" in globalThis ? new BroadcastChannel(DB_NAME) : null;
@@ -274,8 +275,10 @@ export class Progress extends EventTarget {
     const local = { ...(this.records.get(key) ?? { schema: SCHEMA, lesson, block }), ...change, updatedAt: now };
     this.records.set(key, local);
     this.dispatchEvent(new CustomEvent("updated", { detail: local })); // shown at once, saved or not
+    const write = this.backend.update(key, (current) => merge(current, local));
+    this.writes.add(write);
     try {
-      const stored = await this.backend.update(key, (current) => merge(current, local));
+      const stored = await write;
       this.records.set(key, stored);
       this.channel?.postMessage({ key, record: stored });
       this.askToPersist();
@@ -290,7 +293,16 @@ export class Progress extends EventTarget {
             : "Your latest work could not be saved in this browser; it is kept on this page. Export your progress to keep a copy.",
       );
       return local;
+    } finally {
+      this.writes.delete(write);
     }
+  }
+
+  /** Save everything now and wait until it is stored: before the page reloads itself.
+   * "closing" asks the page's blocks to save what they have pending (as when the database closes). */
+  async flush() {
+    this.dispatchEvent(new Event("closing"));
+    await Promise.allSettled([...this.writes]);
   }
 
   /** Carry a renamed lesson's saved cell code over to its current id (exercises need no
