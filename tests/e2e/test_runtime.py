@@ -211,7 +211,7 @@ def test_runtime_toolbar_runs_all_restarts_and_resets(site, lesson_page):
     expect(page.locator("[data-cell=chart-cell]")).to_have_attribute("data-state", "done", timeout=30_000)
     first = cell(page, 0)
     set_code(page, first, "changed = True")
-    first.get_by_role("button", name="Reset this code to the lesson's original").click()
+    first.get_by_role("button", name="Reset code to the lesson's original").click()
     expect(first.locator(".cm-content")).to_have_text('x = 20print("x is", x)')
     page.get_by_role("button", name="Restart Python").click()
     expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)

@@ -38,7 +38,7 @@ class Block {
     this.runButton.disabled = false; // runs queue until Python is ready
     this.runButton.addEventListener("click", () => this.run());
     this.resetButton = this.addButton("Reset code", "reset", () => this.resetCode());
-    this.resetButton.setAttribute("aria-label", "Reset this code to the lesson's original");
+    this.resetButton.setAttribute("aria-label", "Reset code to the lesson's original"); // begins with what it shows
     this.stopButton = this.addButton("Stop", "stop", () => this.stop());
     this.stopButton.hidden = true;
   }

@@ -1,7 +1,5 @@
 // The bar above a page's cells (lesson pages and the playground): a status line that says
 // in words what Python is doing, and the Run all, Restart and Retry buttons.
-import { makeButton } from "./dom.js";
-
 /** Run `cells` in order, like a notebook: stop at the first that does not finish as it should
  * (an error, or Stop), except a cell that is meant to show an error. */
 export async function runInOrder(cells) {
@@ -13,19 +11,21 @@ export async function runInOrder(cells) {
 }
 
 export class RuntimeBar {
-  /** `help`: why the page is not isolated (from withoutIsolation), or null. `runAll`: what Run all does. */
+  /** `help`: why the page is not isolated (from withoutIsolation), or null. `runAll`: what Run all does.
+   * The buttons are in the template, so the bar keeps its size when this script starts. */
   constructor(bar, { help = null, runAll }) {
     this.bar = bar;
     this.help = help;
     this.status = bar.querySelector("[data-runtime-status]");
-    this.runAll = this.button("Run all", "run-all", runAll);
-    this.restart = this.button("Restart", "restart", () => this.runtime.restart("restart"));
-    this.retry = this.button("Retry", "retry", () => this.runtime.start().catch(() => {}));
-    this.retry.hidden = true;
+    this.runAll = this.button("run-all", runAll);
+    this.restart = this.button("restart", () => this.runtime.restart("restart"));
+    this.retry = this.button("retry", () => this.runtime.start().catch(() => {}));
   }
 
-  button(label, action, onClick) {
-    return this.bar.appendChild(makeButton(label, action, onClick));
+  button(action, onClick) {
+    const button = this.bar.querySelector(`[data-action=${action}]`);
+    button.addEventListener("click", onClick);
+    return button;
   }
 
   /** Follow `runtime` (again when the page switches to another interpreter) until `signal` aborts
