@@ -20,22 +20,11 @@ const CURRENT = [RUNTIME_CACHE, STATIC_CACHE, SITE_CACHE];
 // What each page is, so the offline notice can name what was asked for.
 const PAGE_NAMES = {{ page_names|tojson }};
 
-// Fetched at install, so they work offline from the first visit (search's index and library).
+// Fetched once this worker is active, so they work offline from the first visit (search's index
+// and library). Not waited for: a first visit reloads the page as soon as the worker is active
+// (isolation), and that reload must not wait for them. Best effort: a file that cannot be fetched
+// now is cached when it is first used.
 const PRECACHE = {{ precache|tojson }};
-
-self.addEventListener("install", (event) => {
-  // Best effort: a file that cannot be fetched now is cached when it is first used.
-  event.waitUntil(
-    Promise.all(
-      PRECACHE.map(async (path) => {
-        const url = new URL(path, SCOPE);
-        const cache = await caches.open(cacheName(cacheFor(url)));
-        const response = await fetch(url).catch(() => null);
-        if (response?.ok) await cache.put(url, response);
-      }),
-    ),
-  );
-});
 
 self.addEventListener("activate", (event) => {
   // Drop this site's caches from older deploys; never touch other sites' caches on the same origin.
@@ -48,6 +37,10 @@ self.addEventListener("activate", (event) => {
       ),
     ),
   );
+  for (const path of PRECACHE) {
+    const url = new URL(path, SCOPE);
+    cacheFirst(new Request(url), cacheFor(url)).then((response) => response.body?.cancel(), () => {});
+  }
 });
 
 self.addEventListener("fetch", (event) => {
@@ -117,6 +110,7 @@ function offlinePage(url) {
   const escape = (text) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   const html =
     '<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+    `<link rel="icon" href="${STATIC_PATH}favicon.svg">` + // cached with our files (else the browser asks for /favicon.ico)
     "<title>Offline</title><main style=\"font-family:system-ui;max-width:40rem;margin:3rem auto;padding:0 1rem\">" +
     `<h1>You are offline</h1><p>${escape(what)} has not been opened on this device before, so it is not saved for offline use. ` +
     "Pages you have opened before still work. Connect to the internet and reload to open this one.</p></main>";

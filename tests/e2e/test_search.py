@@ -96,8 +96,13 @@ def test_search_works_offline_once_the_site_was_visited(site, browser):
     context = browser.new_context()
     page = context.new_page()
     page.goto(site.url())
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.reload()  # now under the service worker, which cached the index when it installed
+    page.evaluate(  # the service worker caches the index once it is active (in the background)
+        """async () => {
+            await navigator.serviceWorker.ready;
+            while (!(await caches.match(new URL("search-index.json", document.baseURI)))) await new Promise((r) => setTimeout(r, 50));
+        }"""
+    )
+    page.reload()  # now under the service worker
     expect(page.locator(FIELD)).to_be_visible()
     context.set_offline(True)
     page.locator(FIELD).fill("prose")

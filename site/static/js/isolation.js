@@ -19,12 +19,20 @@ export function registerServiceWorker() {
   return registration;
 }
 
+let isolation = null;
+
 /**
  * Resolves to true when the page is isolated, false when it will run without.
  * On the first visit the page reloads once to come under the new service
  * worker (then the promise never resolves); a per-session flag rules out loops.
+ * Called again (isolate.js first, then the page's own script), it answers the same.
  */
-export async function ensureIsolation() {
+export function ensureIsolation() {
+  isolation ??= isolate();
+  return isolation;
+}
+
+async function isolate() {
   if (globalThis.crossOriginIsolated) {
     session("removeItem", RELOADED);
     return true;
