@@ -111,14 +111,22 @@ export class Runtime extends EventTarget {
       if (attempt) await sleep(500 * 2 ** attempt); // poor networks: back off, then try again
       try {
         // The worker never reports a failed download (PyScript waits forever), so the
-        // files are fetched here first: failures surface, progress shows, and the
-        // worker then finds them in the HTTP (and service worker) cache.
-        this.downloaded ??= this.download().catch((error) => {
-          this.downloaded = null;
+        // page fetches the files itself: failures surface and progress shows. Once every
+        // file has answered, the worker starts too: its requests for them wait for these
+        // downloads in the service worker (or the HTTP cache), so nothing comes twice.
+        this.downloading ??= this.download(); // once per page: a restart starts from the files here
+        const { answered, received } = this.downloading;
+        received.catch(() => this.downloading?.received === received && (this.downloading = null)); // tried again
+        await answered;
+        const starting = this.createWorker();
+        starting.catch(() => {}); // reported below, once awaited
+        try {
+          await received;
+          this.worker = await withTimeout(starting, START_TIMEOUT_MS, `${this.interpreter} did not start`);
+        } catch (error) {
+          starting.then((worker) => worker.terminate(), () => {}); // one that starts after all is not kept
           throw error;
-        });
-        await this.downloaded; // once per page: a restart starts from the files already here
-        this.worker = await withTimeout(this.createWorker(), START_TIMEOUT_MS, `${this.interpreter} did not start`);
+        }
         if (this.closed) this.worker.terminate();
         this.setState("ready");
         return this.worker;
@@ -130,22 +138,29 @@ export class Runtime extends EventTarget {
     throw lastError;
   }
 
-  async download() {
+  /** Fetch the runtime's files and the lesson's data files: `answered` once every one has
+   * answered, `received` once all of them are here. */
+  download() {
     const urls = [...this.kind.files.map((file) => new URL(file, RUNTIME)), ...this.dataFiles.map(([, url]) => url)];
-    const responses = await Promise.all(urls.map((url) => fetch(url)));
-    const failed = responses.find((response) => !response.ok);
-    if (failed) throw new Error(`${failed.url.split("/").pop()} could not be downloaded (${failed.status})`);
-    const total = responses.reduce((sum, response) => sum + Number(response.headers.get("Content-Length") || 0), 0);
-    let received = 0;
-    await Promise.all(
-      responses.map(async (response) => {
-        const reader = response.body.getReader();
-        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-          received += chunk.value.length;
-          if (total) this.dispatchEvent(new CustomEvent("progress", { detail: Math.min(1, received / total) }));
-        }
-      }),
-    );
+    const answered = Promise.all(urls.map((url) => fetch(url))).then((responses) => {
+      const failed = responses.find((response) => !response.ok);
+      if (failed) throw new Error(`${failed.url.split("/").pop()} could not be downloaded (${failed.status})`);
+      return responses;
+    });
+    const received = answered.then(async (responses) => {
+      const total = responses.reduce((sum, response) => sum + Number(response.headers.get("Content-Length") || 0), 0);
+      let bytes = 0;
+      await Promise.all(
+        responses.map(async (response) => {
+          const reader = response.body.getReader();
+          for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+            bytes += chunk.value.length;
+            if (total) this.dispatchEvent(new CustomEvent("progress", { detail: Math.min(1, bytes / total) }));
+          }
+        }),
+      );
+    });
+    return { answered, received };
   }
 
   async createWorker() {
