@@ -45,40 +45,55 @@ function loadCodeMirror() {
   return modules;
 }
 
+// Editors are built one per task, in page order: a lesson with many cells never blocks the page
+// (a click, a key, the first paint) for as long as it takes to build them all.
+let turn = Promise.resolve();
+const nextTask = () => globalThis.scheduler?.yield?.() ?? new Promise((resolve) => setTimeout(resolve, 0));
+function inTurn(build) {
+  const built = turn.then(nextTask).then(build);
+  turn = built.catch(() => {});
+  return built;
+}
+
 /** Wrap the textarea in `container`; resolves once the best editor is in place. */
 export async function createEditor(container, { onRun, onChange }) {
   const textarea = container.querySelector("textarea");
-  const label = textarea.getAttribute("aria-label");
   const plain = textareaEditor(textarea, { onRun, onChange });
   try {
-    const [{ basicSetup, EditorView }, { EditorState }, { python }, language, { keymap }, { indentWithTab }] =
-      await loadCodeMirror();
-    const view = new EditorView({
-      state: EditorState.create({
-        doc: textarea.value,
-        extensions: [
-          keymap.of([...RUN_KEYS.map((key) => ({ key, run: () => (onRun(), true) })), indentWithTab]),
-          themedHighlighting(language),
-          basicSetup,
-          python(),
-          language.indentUnit.of("    "),
-          EditorView.lineWrapping,
-          EditorView.contentAttributes.of({ "aria-label": label, "aria-describedby": "editor-help" }),
-          EditorView.updateListener.of((update) => update.docChanged && onChange?.()),
-        ],
-      }),
-    });
-    container.replaceChildren(view.dom);
-    container.dataset.editor = "codemirror";
-    return {
-      getCode: () => view.state.doc.toString(),
-      setCode: (code) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: code } }),
-      focus: () => view.focus(),
-    };
+    const codemirror = await loadCodeMirror();
+    return await inTurn(() => codeMirrorEditor(container, textarea, codemirror, { onRun, onChange }));
   } catch (error) {
     console.warn("Code editor unavailable, using a plain text area:", error);
     return plain;
   }
+}
+
+function codeMirrorEditor(container, textarea, modules, { onRun, onChange }) {
+  const [{ basicSetup, EditorView }, { EditorState }, { python }, language, { keymap }, { indentWithTab }] = modules;
+  const view = new EditorView({
+    state: EditorState.create({
+      doc: textarea.value, // as it is now: the learner may have typed in the text area already
+      extensions: [
+        keymap.of([...RUN_KEYS.map((key) => ({ key, run: () => (onRun(), true) })), indentWithTab]),
+        themedHighlighting(language),
+        basicSetup,
+        python(),
+        language.indentUnit.of("    "),
+        EditorView.lineWrapping,
+        EditorView.contentAttributes.of({ "aria-label": textarea.getAttribute("aria-label"), "aria-describedby": "editor-help" }),
+        EditorView.updateListener.of((update) => update.docChanged && onChange?.()),
+      ],
+    }),
+  });
+  const focused = document.activeElement === textarea;
+  container.replaceChildren(view.dom);
+  container.dataset.editor = "codemirror";
+  if (focused) view.focus();
+  return {
+    getCode: () => view.state.doc.toString(),
+    setCode: (code) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: code } }),
+    focus: () => view.focus(),
+  };
 }
 
 function textareaEditor(textarea, { onRun, onChange }) {
