@@ -1,60 +1,145 @@
-"""Time from navigation to "Python ready": a lesson page versus a bare Pyodide page.
+"""How long a learner waits before a lesson can run code, against a bare Pyodide page.
 
-    python benchmarks/page_ready.py [--runs 5]
+    python benchmarks/page_ready.py [--runs 4] [--only plain|isolated]
 
-The bare page only imports the same vendored pyodide.mjs, calls loadPyodide()
-and runs 1+1 on the main thread; the lesson page boots Pyodide in a PyScript
-worker with our runner. Both are measured in one run, each load in a fresh
-browser context (empty HTTP cache), and printed with their ratio.
+The real course is built and served twice: as GitHub Pages serves it (plain files,
+`Cache-Control: max-age=600`, no isolation headers: "plain") and with COOP/COEP headers
+("isolated"). For each, in the same run and interleaved so both see the same machine load:
+
+- first visit: a fresh profile opens the first lesson. Timed from the navigation until the
+  page says it is ready (`<html data-runtime="ready">`), across the reload a first visit makes
+  to come under the service worker.
+- next lesson: then, in that profile, a click on "Next"; timed until the next lesson is on the
+  page (its heading) and ready to run code (the same `data-runtime`), whether the page loads a
+  new document or swaps its content.
+
+The bare page only imports the same vendored pyodide.mjs, calls loadPyodide() and runs 1+1;
+its "next lesson" is a link to a second bare page. Every figure is printed as a ratio to the
+bare page's, and the server's log shows whether any file was downloaded twice in a visit.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
+import tempfile
+from collections import Counter
+from pathlib import Path
 
-from fixture import fixture_site_in_chromium
+from playwright.sync_api import sync_playwright
 
-BARE_PAGE = """<!doctype html>
-<html data-runtime="loading"><head><meta charset="utf-8"><title>bare</title>
+from pyground.browser import launch_options
+from pyground.builder import BuildConfig, build
+from pyground.serve import serving
+
+FIRST, NEXT = "basics/welcome.html", "basics/first-steps.html"  # two plain Pyodide lessons
+
+
+def bare_page(title: str, next_page: str | None) -> str:
+    link = f'<a rel="next" href="{next_page}">Next</a>' if next_page else ""
+    return f"""<!doctype html>
+<html lang="en" data-runtime="loading"><head><meta charset="utf-8"><title>{title}</title>
 <script type="module">
-import { loadPyodide } from "../runtime/pyodide/pyodide.mjs";
+import {{ loadPyodide }} from "../runtime/pyodide/pyodide.mjs";
 const pyodide = await loadPyodide();
 pyodide.runPython("1+1");
 document.documentElement.dataset.runtime = "ready";
-</script></head><body></body></html>
+</script></head><body><h1>{title}</h1>{link}</body></html>
 """
 
-READY = "document.documentElement.dataset.runtime === 'ready'"
+
+BARE_PAGES = {
+    "bench/bare-1.html": bare_page("Bare one", "bare-2.html"),
+    "bench/bare-2.html": bare_page("Bare two", None),
+}
+PAGES = {"lesson": (FIRST, NEXT), "bare": ("bench/bare-1.html", "bench/bare-2.html")}
+
+# Runs in every document before its own scripts. The clock starts at the first navigation of
+# the tab (a reload keeps it: sessionStorage) or at the click on Next.
+START_CLOCK = """
+if (!sessionStorage.getItem("bench:start")) sessionStorage.setItem("bench:start", String(performance.timeOrigin));
+addEventListener("click", (event) => {
+  if (event.target.closest?.("a[rel=next]")) sessionStorage.setItem("bench:start", String(performance.timeOrigin + event.timeStamp));
+}, true);
+"""
+# Milliseconds since the clock started, once the page with this heading is ready (else false).
+READY = """(heading) => document.documentElement.dataset.runtime === "ready"
+    && document.querySelector("h1")?.textContent.trim() === heading
+    && performance.timeOrigin + performance.now() - Number(sessionStorage.getItem("bench:start"))"""
 
 
-def time_to_ready(browser, url: str) -> float:
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(url)
-    page.wait_for_function(READY, timeout=120_000)
-    # navigationStart is 0 on the page's own clock, so now() is the time since navigation.
-    seconds = page.evaluate("performance.now()") / 1000
-    context.close()
-    return seconds
+def heading(site: Path, page: str) -> str:
+    match = re.search(r"<h1>(.*?)</h1>", (site / page).read_text(encoding="utf-8"), re.S)
+    return match.group(1).strip()
+
+
+def visit(playwright, base: str, first: str, second: str, headings: dict[str, str]) -> tuple[float, float]:
+    """(first visit, next lesson) in seconds, in a fresh profile: a new browser with an empty
+    user folder, so its HTTP and compiled-code caches are on disk, as a learner's are."""
+    with tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(profile, **launch_options(playwright))
+        context.add_init_script(START_CLOCK)
+        page = context.pages[0]
+        page.goto(base + first, wait_until="commit")
+        first_ms = page.wait_for_function(READY, arg=headings[first], polling=10, timeout=120_000).json_value()
+        page.locator("a[rel=next]").first.click()
+        next_ms = page.wait_for_function(READY, arg=headings[second], polling=10, timeout=120_000).json_value()
+        context.close()
+    return first_ms / 1000, next_ms / 1000
+
+
+def twice_downloaded(log: list[tuple[str, int]]) -> list[str]:
+    """The runtime's files and ours that the server sent in full (200) more than once to one
+    profile (version.json is asked for without the cache, on purpose)."""
+    counts = Counter(
+        path.split("?")[0] for path, status in log if status == 200 and ("/runtime/" in path or "/static-" in path)
+    )
+    return sorted(f"{path} x{n}" for path, n in counts.items() if n > 1)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=4)
+    parser.add_argument("--only", choices=["plain", "isolated"], help="measure one way of serving only")
     args = parser.parse_args()
-    with fixture_site_in_chromium({"bench/bare.html": BARE_PAGE}) as (base, browser):
-        pages = {"lesson page": base + "basics/fixture-cells.html", "bare Pyodide page": base + "bench/bare.html"}
-        times: dict[str, list[float]] = {name: [] for name in pages}
-        for _ in range(args.runs):  # interleaved, so both see the same machine load
-            for name, url in pages.items():
-                times[name].append(time_to_ready(browser, url))
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    for name, values in times.items():
-        print(
-            f"{name:>18}: median {medians[name]:.2f} s (min {min(values):.2f}, max {max(values):.2f}, {len(values)} cold loads)"
-        )
-    print(f"{'ratio':>18}: lesson / bare = {medians['lesson page'] / medians['bare Pyodide page']:.2f}")
+    modes = [args.only] if args.only else ["plain", "isolated"]
+    times: dict[tuple[str, str, str], list[float]] = {}
+    twice: dict[str, set[str]] = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        site = Path(tmp)
+        build(BuildConfig(out=site))
+        for name, text in BARE_PAGES.items():
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / name).write_text(text, encoding="utf-8")
+        headings = {page: heading(site, page) for pair in PAGES.values() for page in pair}
+        logs = {mode: [] for mode in modes}
+        with (
+            serving(site, quiet=True, cache_control="max-age=600", log=logs.get("plain")) as plain,
+            serving(site, quiet=True, cache_control="max-age=600", isolate=True, log=logs.get("isolated")) as isolated,
+        ):
+            bases = {"plain": plain, "isolated": isolated}
+            for _ in range(args.runs):
+                for mode in modes:
+                    for kind, (first, second) in PAGES.items():
+                        logs[mode].clear()
+                        first_s, next_s = visit(playwright, bases[mode], first, second, headings)
+                        times.setdefault((mode, kind, "first visit"), []).append(first_s)
+                        times.setdefault((mode, kind, "next lesson"), []).append(next_s)
+                        if kind == "lesson":
+                            twice.setdefault(mode, set()).update(twice_downloaded(logs[mode]))
+    median = {key: statistics.median(values) for key, values in times.items()}
+    print(f"medians of {args.runs}, seconds; ratio = lesson page / bare page in the same case")
+    for mode in modes:
+        for case in ("first visit", "next lesson"):
+            lesson, bare = median[(mode, "lesson", case)], median[(mode, "bare", case)]
+            spread = ", ".join(f"{t:.2f}" for t in times[(mode, "lesson", case)])
+            print(
+                f"{mode:>8} {case:<12} lesson {lesson:5.2f}  bare {bare:5.2f}  ratio {lesson / bare:4.2f}x  (lesson runs: {spread})"
+            )
+        next_vs_first = median[(mode, "lesson", "next lesson")] / median[(mode, "bare", "first visit")]
+        print(f"{mode:>8} next lesson / bare first visit: {next_vs_first:4.2f}x")
+        print(f"{mode:>8} downloaded twice in one profile: {', '.join(sorted(twice[mode])) or 'nothing'}")
 
 
 if __name__ == "__main__":
