@@ -81,8 +81,12 @@ def build(config: BuildConfig) -> BuildResult:
         runtime_dir=RUNTIME_DIR,
         static_dir=info.static_dir,
         page_names=_page_names(course),
-        # Fetched when the service worker installs, so search works offline from the first visit.
-        precache=[INDEX_FILE, f"{RUNTIME_DIR}/lunr/lunr.min.js"],
+        # Cached once the service worker is active: search and our own files work offline from the first visit.
+        precache=[
+            INDEX_FILE,
+            f"{RUNTIME_DIR}/lunr/lunr.min.js",
+            *_static_files(config.theme / "static", info.static_dir),
+        ],
     )
     pages[INDEX_FILE] = search_index(course)
     pages[CATALOG_FILE] = catalog(course, info.build_id, modules)
@@ -123,6 +127,15 @@ def static_folder(static: Path, settings: str) -> str:
     every relative URL between them stays inside the folder. A redeploy that changes none of
     them keeps the name, so browsers keep their caches."""
     return f"{STATIC_PREFIX}{_digest([static], extra=settings.encode())}"
+
+
+def _static_files(static: Path, folder: str) -> list[str]:
+    """Every file the build publishes in `folder` (site/static), as paths in the site."""
+    return sorted(
+        f"{folder}/{path.relative_to(static).as_posix()}"
+        for path in static.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    )
 
 
 def _build_id(config: BuildConfig) -> str:
