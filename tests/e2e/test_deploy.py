@@ -107,7 +107,7 @@ def test_deploy_open_tab_offers_a_reload_that_keeps_work(deploy, cached_page):
     expect(notice).to_be_hidden()
     # Another tab opens a page of the new build: the browser finds the new service worker, which waits.
     page.context.new_page().goto(deploy.url("index.html"))
-    expect(notice).to_be_visible()
+    expect(notice).to_be_visible(timeout=20_000)
     set_code(page, cell(page, 0), "print('typed just before the reload')")  # saved after a pause: still pending
     page.get_by_role("button", name="Reload with the new version").click()
     expect(page.locator('meta[name="build-id"]')).to_have_attribute("content", build_of(deploy.new))
