@@ -86,6 +86,7 @@ def build(config: BuildConfig) -> BuildResult:
             INDEX_FILE,
             f"{RUNTIME_DIR}/lunr/lunr.min.js",
             *_static_files(config.theme / "static", info.static_dir),
+            f"{info.static_dir}/{SETTINGS_MODULE}",
         ],
     )
     pages[INDEX_FILE] = search_index(course)

@@ -80,7 +80,7 @@ export class Runtime extends EventTarget {
     this.lessons++;
     this.packages = packages;
     this.dataFiles = dataFileUrls(files);
-    this.downloaded = null;
+    this.downloading = null; // the next lesson's data files
     const kept = this.ready; // null when it failed to start: then start() starts one for this lesson
     this.ready = kept && this.reportFailure(this.queue.then(() => this.nextLesson(kept)));
     if (this.ready) this.queue = this.ready.catch(() => {});
