@@ -162,7 +162,7 @@ def test_build_writes_the_shared_settings_once_for_javascript(tmp_path):
     from pyground.settings import EXERCISE_FILENAME, RUNNERS, SETTINGS_MODULE
 
     out = build_course(tmp_path, {"basics/01-a.md": GOOD.format(id="a")})
-    text = (out / "static" / SETTINGS_MODULE).read_text()
+    text = (next(out.glob("static-*")) / SETTINGS_MODULE).read_text()
     settings = json.loads(text.split("Object.freeze(", 1)[1].rsplit(");", 1)[0])
     pins = load_pins(ROOT / "pyproject.toml")
     assert settings["interpreters"]["pyodide"]["runner"] == RUNNERS["pyodide"]
