@@ -105,8 +105,10 @@ def test_deploy_open_tab_offers_a_reload_that_keeps_work(deploy, cached_page):
     deploy.swap()
     notice = page.locator("[data-update-notice]").get_by_text("This course has been updated")
     expect(notice).to_be_hidden()
-    # Another tab opens a page of the new build: the browser finds the new service worker, which waits.
+    # Another tab opens a page of the new build: the browser finds the new service worker, which waits;
+    # the learner comes back to the first tab.
     page.context.new_page().goto(deploy.url("index.html"))
+    page.bring_to_front()
     expect(notice).to_be_visible(timeout=20_000)
     set_code(page, cell(page, 0), "print('typed just before the reload')")  # saved after a pause: still pending
     page.get_by_role("button", name="Reload with the new version").click()
