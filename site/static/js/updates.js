@@ -17,7 +17,12 @@ let offered = false;
 export function watchForUpdates(registration) {
   if (!BUILD) return;
   const check = () => !offered && newerBuild().then((newer) => newer && offerReload(), () => {}); // offline: try later
-  registration?.addEventListener("updatefound", () => navigator.serviceWorker.controller && check()); // not the first install
+  registration?.addEventListener("updatefound", () => {
+    if (!navigator.serviceWorker.controller) return; // the first install, not an update
+    const worker = registration.installing;
+    check();
+    worker?.addEventListener("statechange", () => worker.state === "installed" && check()); // and once it waits
+  });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState !== "visible") return;
     registration?.update().catch(() => {}); // the browser only looks for a new service worker on navigation
