@@ -78,9 +78,7 @@ def test_board_led_colour_is_shown_and_named(tmp_path):
     build(BuildConfig(lessons=write_course(tmp_path, {"iot/01-a.md": lesson_with(board)}), out=out))
     page = (out / "iot" / "a.html").read_text()
     assert 'class="board-led board-led-red"' in page and '>Stop <span class="board-pin">pin 15</span>' in page
-    assert (
-        'class="board-led board-led-green"' in page and '>Go <span class="board-pin">pin 16</span>' in page
-    )
+    assert 'class="board-led board-led-green"' in page and '>Go <span class="board-pin">pin 16</span>' in page
 
 
 def test_board_button_wired_to_3v3_is_parsed_and_checked(tmp_path):

@@ -178,7 +178,7 @@ _last_check = None
 def changes(name, what=None):
     """[(t_ms, value), ...]: every change of part `name` in the last checked run."""
     times, values = _series(name, what)
-    return list(zip(times, values))
+    return [(times[i], values[i]) for i in range(len(times))]  # not zip(): ruff wants strict=, MicroPython lacks it
 
 
 def trace():
