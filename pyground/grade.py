@@ -3,7 +3,7 @@
 The site is built (or an already built one is used), served on 127.0.0.1 and its grading page
 (grade.html, static/js/grade.js) opened in headless Chromium. The files are given to the page as
 a teacher gives them (its file input); the page reads each one strictly, runs every exercise's
-checks again on the submitted code in the shipped Pyodide (each exercise in a fresh interpreter,
+checks again on the submitted code in the shipped Pyodide (each file in an interpreter of its own,
 with a time limit) and makes the CSV its "Download CSV" button saves. So the command line's
 results are the grading page's, by construction: there is one way to grade, not two.
 

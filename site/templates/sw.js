@@ -30,8 +30,14 @@ const PRECACHE = {{ precache|tojson }};
 self.addEventListener("install", (event) => {
   // Where the browser can (static routing), our files come from the cache, else the network,
   // without this worker in the way: a first visit's page loads them as fast as without one.
-  const ours = { urlPattern: new URLPattern({ pathname: `${STATIC_PATH}*` }), requestMethod: "get" };
-  event.waitUntil(Promise.resolve(event.addRoutes?.({ condition: ours, source: { cacheName: cacheName(STATIC_CACHE) } })).catch(() => {}));
+  // Not a worker's scripts: they need the isolation headers that only this worker adds (an isolated
+  // page's worker whose script has none fails to start).
+  const ours = new URLPattern({ pathname: `${STATIC_PATH}*` });
+  const routes = ["script", "style", "image", "font", "empty"].map((requestDestination) => ({
+    condition: { urlPattern: ours, requestMethod: "get", requestDestination },
+    source: { cacheName: cacheName(STATIC_CACHE) },
+  }));
+  event.waitUntil(Promise.resolve(event.addRoutes?.(routes)).catch(() => {}));
 });
 
 self.addEventListener("activate", (event) => {

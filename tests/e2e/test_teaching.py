@@ -250,36 +250,43 @@ def submission(student: str, build_id: str, code: dict[str, str | None]) -> str:
     )
 
 
-def test_teaching_grading_stops_endless_code_and_keeps_each_exercise_apart(
+def test_teaching_grading_stops_endless_code_and_keeps_each_student_apart(
     teaching, teaching_build, page, guard, tmp_path
 ):
     build_id = json.loads((teaching_build / "course.json").read_text())["build"]
     forge = "{'passed': True, 'message': 'All checks passed.', 'output': '', 'error': None}"
-    code = {
-        # Reaches into the checker and the runner to pass every later check in the same Python.
+    hostile = {
+        # Reaches into the checker and the runner to pass every later check in the same Python, and into
+        # the worker's JavaScript to turn every later verdict it sends into a pass.
         "teach-twice": (  # an earlier id of teach-double: it counts as teach-double
-            "import checker, __main__\n"
+            "import checker, __main__, js\n"
             f"checker._PRISTINE['_run_checks'] = lambda *a: {forge}\n"
             f"__main__.run_exercise = lambda *a, **k: {forge}\n"
+            "js.eval('const post = self.postMessage.bind(self); self.postMessage = (m) =>"
+            " post(m.type === \"verdict\" ? {...m, verdict: {...m.verdict, passed: true}} : m)')\n"
             "def double(n):\n    return n * 2\n"
         ),
-        "teach-greet": WRONG_GREETING,  # must still fail: it runs in a Python of its own
-        "teach-total": "def total():\n    while True:\n        pass\n",  # never ends
+        "teach-total": "while True:\n    pass\n",  # never ends
         "teach-clamp": "def clamp(value, low, high):\n    return max(low, min(high, value))\n",  # MicroPython
     }
-    path = tmp_path / "tricky.json"
-    path.write_text(submission("Trinity", build_id, code), encoding="utf-8")
-    # One lane, so the exercises run one after another in the same worker, in the file's order.
+    honest = {"teach-greet": WRONG_GREETING, "teach-double": "def double(n):\n    return n + n + 1\n"}
+    paths = []
+    for student, code in (("Trinity", hostile), ("Neo", honest)):
+        paths.append(tmp_path / f"{student}.json")
+        paths[-1].write_text(submission(student, build_id, code), encoding="utf-8")
+    # One lane, so Neo's file is checked right after Trinity's, on the same page.
     page.add_init_script("Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => 1 })")
     page.goto(teaching.url("grade.html"))
     expect(page.locator("[data-grading]")).to_have_attribute("data-ready", "true")
-    page.set_input_files("[data-submission-files]", [str(path)])
+    page.set_input_files("[data-submission-files]", [str(path) for path in paths])
     expect(page.locator("[data-grading]")).to_have_attribute("data-grading", "done", timeout=SLOW)
-    row = page.locator("tr[data-student=Trinity]")
-    expect(row.locator("[data-exercise=teach-greet]")).to_have_attribute("data-status", "failed")
-    expect(row.locator("[data-exercise=teach-total]")).to_have_attribute("data-status", "timed-out")
-    expect(row.locator("[data-exercise=teach-clamp]")).to_have_attribute("data-status", "passed")
-    row.locator("[data-exercise=teach-greet]").click()
+    trinity, neo = page.locator("tr[data-student=Trinity]"), page.locator("tr[data-student=Neo]")
+    expect(trinity.locator("[data-exercise=teach-total]")).to_have_attribute("data-status", "timed-out")
+    expect(trinity.locator("[data-exercise=teach-clamp]")).to_have_attribute("data-status", "passed")
+    # The forgery stays in Trinity's file: Neo's wrong answers fail.
+    expect(neo.locator("[data-exercise=teach-greet]")).to_have_attribute("data-status", "failed")
+    expect(neo.locator("[data-exercise=teach-double]")).to_have_attribute("data-status", "failed")
+    neo.locator("[data-exercise=teach-greet]").click()
     expect(page.locator("[data-detail-facts]")).to_contain_text(
         "failed: greet('Ada') should be 'Hello, Ada!', not 'Hi Ada'"
     )

@@ -1,24 +1,28 @@
-// Submitted exercises, checked again, each in a fresh interpreter of its own: a module worker
-// that grading.js keeps per lane. For every exercise it restores a new Pyodide from a memory
-// snapshot of a freshly started one (a few hundred milliseconds, against seconds for a cold
-// start), so nothing the code of one exercise does (patching the checker, a module, builtins)
-// can reach the verdict of another, the same student's or anyone else's. MicroPython starts
-// fresh for each exercise too (it starts in a fraction of a second).
+// One submission's exercises, checked again in a Python of a worker of their own: grading.js
+// starts a worker of this module for each submission and ends it after the last verdict. A fresh
+// interpreter alone would not be enough: code that runs in Pyodide reaches this worker's
+// JavaScript (`import js`), so it could change what the worker does next (its postMessage,
+// WebAssembly, fetch). In a worker of its own, whatever a file's code does ends with that file:
+// it can change its own verdicts, never another student's. Pyodide is restored from a memory
+// snapshot of a freshly started one (a few hundred milliseconds, against seconds for a cold start),
+// and the worker does that, and loads the runner, before its first exercise arrives, while the
+// submission before is being checked. MicroPython starts in a fraction of a second.
 //
 // The exercise runs through the site's own runner (runner.py, runner_mp.py) and, through it,
 // checker.py: what a lesson page runs when a learner presses Check. The two PyScript modules the
 // runners import are replaced by small stand-ins, as `build.py check` does
-// (pyground/harness/verify_worker.mjs).
+// (pyground/harness/lesson_check.mjs).
 //
 // Page -> worker:
-//   {init: {snapshot, wasm, modules: {name: text}, runners: {interpreter: text}, site, inputHelp}}
+//   {init: {snapshot, wasm, interpreter, modules: {name: text}, runners: {interpreter: text}, site, inputHelp}}
 //       `wasm`: pyodide.asm.wasm compiled by the page (a WebAssembly.Module), or null
+//       `interpreter`: the one to start at once ("pyodide" or "micropython"), a guess at the next exercise's
 //       with `snapshot` null, the worker starts Pyodide cold once, imports the checker, makes the
 //       snapshot itself and sends a copy to the page: {type: "snapshot", snapshot} (or null)
 //   {case: {id, interpreter, packages, code, check, setup, files: {name: Uint8Array},
-//           modules: {name: text} (a board lesson's), board: its parts or null}}
-// Worker -> page, for each case:
-//   {type: "loaded", id}              its Python is up; its time limit starts now
+//           modules: {name: text} (a board lesson's), board: its parts or null}}: checked in turn
+// Worker -> page:
+//   {type: "loaded", id}              its Python is ready for it; its time limit starts now
 //   {type: "verdict", id, verdict}    {passed, message, output, error, stopped?}
 //   {type: "failed", id, message}     it could not be checked at all
 
@@ -37,14 +41,13 @@ console.warn = (...args) => {
   if (String(args[0]).includes("wasm instantiation failed")) outOfMemory();
 };
 
-// Every interpreter Pyodide starts compiles pyodide.asm.wasm (10 MB) again: compile it once (the page
-// does, and sends the module to each worker) and instantiate the compiled module each time, which makes
-// a fresh interpreter about three times quicker. Pyodide offers no option for this; it calls
-// instantiateStreaming, so that is where the compiled module is used (a module holds no state: every
-// instance still gets its own memory).
+// Every Pyodide compiles pyodide.asm.wasm (10 MB) again: the page compiles it once and sends the module
+// to each worker, which instantiates it, making a fresh interpreter about three times quicker. Pyodide
+// offers no option for this; it calls instantiateStreaming, so that is where the compiled module is used
+// (a module holds no state: every instance still gets its own memory).
 const compiled = new Map(); // url -> promise of a WebAssembly.Module
-// For the same reason, the runtime's files (its lock file, the standard library) are fetched once per
-// worker, not once per interpreter: they never change under one URL.
+// The runtime's files (its lock file, the standard library) are fetched once per worker, not once per
+// interpreter (the snapshot maker starts two): they never change under one URL.
 const fetched = new Map(); // url -> promise of [status, headers, bytes]
 const fetchFromNetwork = self.fetch;
 self.fetch = async (input, init) => {
@@ -72,27 +75,44 @@ WebAssembly.instantiateStreaming = async (source, imports) => {
 
 let setup = null;
 let ready = null; // settles once the snapshot is there (or known to be missing)
+let python = null; // promise of this worker's interpreter: started at init, before the first exercise
+let queue = Promise.resolve(); // exercises are checked one after another, in the order they came
 
-self.addEventListener("message", async ({ data }) => {
+self.addEventListener("message", ({ data }) => {
   if (data.init) {
     setup = data.init;
     if (setup.wasm) compiled.set(new URL("pyodide.asm.wasm", PYODIDE).href, Promise.resolve(setup.wasm));
     ready = setup.snapshot ? Promise.resolve() : makeSnapshot(setup.modules);
+    python = ready.then(() => start(setup.interpreter));
+    python.catch(() => {}); // the first exercise starts another then
   } else if (data.case) {
-    const { id } = data.case;
-    try {
-      await ready;
-      const starting = data.case.interpreter === "micropython" ? microPython(data.case) : pyodide(data.case);
-      const stuck = new Promise((_, reject) => (outOfMemory = () => reject(new Error("no memory left for a new Python"))));
-      stuck.catch(() => {}); // handled by the race below, or never rejected
-      const python = await Promise.race([starting, stuck]);
-      postMessage({ type: "loaded", id });
-      postMessage({ type: "verdict", id, verdict: trim(python.check(data.case)) });
-    } catch (error) {
-      postMessage({ type: "failed", id, message: String(error?.message ?? error).trim() });
-    }
+    queue = queue.then(() => checkCase(data.case));
   }
 });
+
+async function checkCase(item) {
+  const { id } = item;
+  try {
+    await ready;
+    const current = await python.catch(() => null);
+    if (current?.interpreter !== item.interpreter) {
+      python = start(item.interpreter); // the first exercise was a guess, or a file mixes interpreters
+      python.catch(() => {});
+    }
+    const stuck = new Promise((_, reject) => (outOfMemory = () => reject(new Error("no memory left for a new Python"))));
+    stuck.catch(() => {}); // handled by the race below, or never rejected
+    const prepared = await Promise.race([python.then((started) => started.prepare(item)), stuck]);
+    postMessage({ type: "loaded", id });
+    postMessage({ type: "verdict", id, verdict: trim(prepared.check(item)) });
+  } catch (error) {
+    postMessage({ type: "failed", id, message: String(error?.message ?? error).trim() });
+  }
+}
+
+/** A fresh interpreter with the site's runner loaded: everything but what one exercise brings. */
+function start(interpreter) {
+  return interpreter === "micropython" ? microPython() : pyodide();
+}
 
 function trim(verdict) {
   const cut = (text) => (typeof text === "string" && text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}\n… (cut here)` : text);
@@ -136,7 +156,7 @@ async function makeSnapshot(modules) {
   postMessage({ type: "snapshot", snapshot: setup.snapshot });
 }
 
-async function pyodide(item) {
+async function pyodide() {
   let python;
   try {
     python = setup.snapshot ? await startPyodide({ _loadSnapshot: setup.snapshot }) : await startPyodide();
@@ -145,13 +165,7 @@ async function pyodide(item) {
     python = await startPyodide(); // the snapshot is only a speed-up
   }
   python.setStdin({ stdin: () => null });
-  if (item.packages.length) {
-    const errors = [];
-    await python.loadPackage(item.packages, { messageCallback: () => {}, errorCallback: (message) => errors.push(message) });
-    if (errors.length) throw new Error(`loading ${item.packages.join(", ")} failed: ${errors.join("; ")}`);
-  }
-  for (const [name, text] of Object.entries({ ...setup.modules, ...item.modules })) python.FS.writeFile(name, text);
-  for (const [name, bytes] of Object.entries(item.files)) python.FS.writeFile(name, bytes); // the lesson's data files
+  for (const [name, text] of Object.entries(setup.modules)) python.FS.writeFile(name, text);
   const page = standIns();
   python.registerJsModule("polyscript", { xworker: page.xworker });
   python.registerJsModule("pyscript", { sync: page.sync });
@@ -159,9 +173,20 @@ async function pyodide(item) {
   const call = (name, ...args) => python.globals.get(name)?.(...args);
   call("set_site", setup.site); // the practice API is on the site itself (`cloud.SITE`)
   call("set_input_help", setup.inputHelp);
-  call("set_data_files", python.toPy(Object.keys(item.files)));
-  call("import_packages", python.toPy(item.packages));
   return {
+    interpreter: "pyodide",
+    async prepare(item) {
+      if (item.packages.length) {
+        const errors = [];
+        await python.loadPackage(item.packages, { messageCallback: () => {}, errorCallback: (message) => errors.push(message) });
+        if (errors.length) throw new Error(`loading ${item.packages.join(", ")} failed: ${errors.join("; ")}`);
+      }
+      for (const [name, text] of Object.entries(item.modules)) python.FS.writeFile(name, text);
+      for (const [name, bytes] of Object.entries(item.files)) python.FS.writeFile(name, bytes); // the lesson's data files
+      call("set_data_files", python.toPy(Object.keys(item.files)));
+      call("import_packages", python.toPy(item.packages));
+      return this;
+    },
     check({ code, check, setup: before }) {
       const proxy = python.globals.get("check_exercise")(code, check, before, "grade", SETTINGS.exerciseFilename);
       const verdict = proxy.toJs({ dict_converter: Object.fromEntries });
@@ -171,21 +196,26 @@ async function pyodide(item) {
   };
 }
 
-async function microPython(item) {
+async function microPython() {
   const { loadMicroPython } = await import(`${MICROPYTHON}micropython.mjs`);
   const python = await loadMicroPython({ url: `${MICROPYTHON}micropython.wasm`, stdout: () => {}, stderr: () => {} });
-  for (const [name, text] of Object.entries({ ...setup.modules, ...item.modules })) python.FS.writeFile(name, text);
-  for (const [name, bytes] of Object.entries(item.files)) python.FS.writeFile(name, bytes);
+  for (const [name, text] of Object.entries(setup.modules)) python.FS.writeFile(name, text);
   const page = standIns();
   python.registerJsModule("polyscript", { xworker: page.xworker });
   python.registerJsModule("pyscript", { sync: page.sync });
   python.runPython(setup.runners.micropython);
   python.globals.get("set_input_help")(setup.inputHelp);
-  // A board lesson: its simulated parts, on virtual time, as `build.py check` runs it.
-  if (item.board) python.globals.get("board_setup")(JSON.stringify(item.board), null, true);
   // MicroPython's proxies of dicts are awkward in JS: its json module hands the verdict over.
   python.runPython("import json\n_grade = lambda *a: json.dumps(check_exercise(*a))");
   return {
+    interpreter: "micropython",
+    prepare(item) {
+      for (const [name, text] of Object.entries(item.modules)) python.FS.writeFile(name, text);
+      for (const [name, bytes] of Object.entries(item.files)) python.FS.writeFile(name, bytes);
+      // A board lesson: its simulated parts, on virtual time, as `build.py check` runs it.
+      if (item.board) python.globals.get("board_setup")(JSON.stringify(item.board), null, true);
+      return this;
+    },
     check({ code, check, setup: before }) {
       return JSON.parse(python.globals.get("_grade")(code, check, before, "grade", SETTINGS.exerciseFilename));
     },

@@ -2,21 +2,21 @@
 // fresh verdict a submission file carries) and the grading page (which trusts no file's claims)
 // use, and through the grading page `python build.py grade` too.
 //
-// Every exercise runs in a fresh interpreter of its own, restored from a memory snapshot of a
-// freshly started Pyodide (grade-worker.js), in a few workers side by side ("lanes"), so nothing
-// the code of one exercise does can change the verdict of another. Each exercise has a time
-// limit: past it its worker is ended, the exercise fails as timed out, and the lane goes on with
-// a new worker. The checks are the lesson page's own (setup and check, from course.json), judged
-// by the same runner.py and checker.py.
+// Each submission is checked in a worker and a Python of its own (grade-worker.js: Pyodide restored
+// from a memory snapshot of a freshly started one), a few side by side ("lanes"), so nothing in one
+// student's file can change the verdict of another's. Its exercises run one after another, each in a
+// fresh namespace and working folder, as Check runs them on the lesson page. (A worker per exercise
+// would cost five times as much and protect nothing more: code written to fool the checks can fool
+// them in its own exercise anyway, see teachers.html.) Each lane starts the worker for the next
+// submission while the current one is checked. Each exercise has a time limit: past it the worker is
+// ended, the exercise fails as timed out, and the file's other exercises go on in a new worker.
+// The checks are the lesson page's own (setup and check, from course.json), judged by the same
+// runner.py and checker.py.
 import { SETTINGS } from "./settings.js";
 import { SITE_ROOT } from "./site-path.js";
 
 export const TIME_LIMIT_SECONDS = SETTINGS.checkSeconds; // per exercise, as a lesson page's Check
 const LOAD_LIMIT_MS = 120_000; // for Python to start (the first time in a lane, that includes a cold start)
-// A worker is replaced after this many exercises: the interpreters it has restored are freed only
-// by the garbage collector, and many of them at once exhaust Chromium's memory for wasm
-// ("WebAssembly.Memory(): could not allocate memory"). Ending the worker frees them all.
-const EXERCISES_PER_WORKER = 10;
 const WORKER = new URL("grade-worker.js", import.meta.url);
 const PY = new URL("../py/", import.meta.url);
 const PYODIDE_WASM = new URL("../../runtime/pyodide/pyodide.asm.wasm", import.meta.url);
@@ -33,51 +33,64 @@ export class Grader {
     this.catalog = catalog;
     this.parallel = parallel;
     this.timeLimitMs = timeLimit * 1000;
-    this.queue = []; // cases waiting for a lane: {item, resolve}
+    this.queue = []; // submissions waiting for a lane: {cases: [{index, item}], give(index, verdict), resolve}
     this.lanes = [];
     this.cache = new Map(); // url -> promise of its text or bytes
   }
 
-  /** Verdicts for `items` ([{exercise, code}]), in order: {passed, message, output, error}, plus
-   * timedOut or notChecked when the checks gave no verdict. `onVerdict(index, verdict)` as each comes. */
-  check(items, { onVerdict = () => {} } = {}) {
-    return Promise.all(
+  /** Verdicts for `items` ([{exercise, code}], one submission's), in order: {passed, message, output,
+   * error}, plus timedOut or notChecked when the checks gave no verdict. `onVerdict(index, verdict)` as
+   * each comes. */
+  async check(items, { onVerdict = () => {} } = {}) {
+    const verdicts = new Array(items.length);
+    const give = (index, verdict) => {
+      verdicts[index] = verdict;
+      onVerdict(index, verdict);
+    };
+    const cases = [];
+    await Promise.all(
       items.map(async ({ exercise, code }, index) => {
-        const verdict = await this.checkOne(exercise, code);
-        onVerdict(index, verdict);
-        return verdict;
+        const built = await this.caseFor(exercise, code);
+        if (built.item) cases.push({ index, item: built.item });
+        else give(index, built.verdict);
       }),
     );
+    if (cases.length) {
+      cases.sort((one, other) => one.index - other.index); // the file's order
+      await new Promise((resolve) => {
+        this.queue.push({ cases, give, resolve });
+        this.pump();
+      });
+    }
+    return verdicts;
   }
 
-  async checkOne(id, code) {
+  /** What a worker needs to check `code` as exercise `id`: {item}, or {verdict} when it cannot be checked. */
+  async caseFor(id, code) {
     const exercise = this.catalog.exercise(id);
-    if (!exercise) return notChecked("This exercise is not on this site.");
+    if (!exercise) return { verdict: notChecked("This exercise is not on this site.") };
     const lesson = this.catalog.lesson(exercise.lesson);
-    let item;
     try {
       await this.prepare();
       const files = await Promise.all(
         Object.entries(lesson.files).map(async ([name, path]) => [name, await this.fetch(new URL(path, SITE_ROOT), "bytes")]),
       );
       const modules = await Promise.all((lesson.modules ?? []).map(async (name) => [name, await this.fetch(new URL(name, PY), "text")]));
-      item = {
-        interpreter: lesson.interpreter,
-        packages: lesson.interpreter === "pyodide" ? lesson.packages : [],
-        code,
-        check: exercise.check,
-        setup: exercise.setup,
-        files: Object.fromEntries(files),
-        modules: Object.fromEntries(modules), // a board lesson's `machine` and friends
-        board: lesson.board ?? null,
+      return {
+        item: {
+          interpreter: lesson.interpreter,
+          packages: lesson.interpreter === "pyodide" ? lesson.packages : [],
+          code,
+          check: exercise.check,
+          setup: exercise.setup,
+          files: Object.fromEntries(files),
+          modules: Object.fromEntries(modules), // a board lesson's `machine` and friends
+          board: lesson.board ?? null,
+        },
       };
     } catch (error) {
-      return notChecked(`The checks could not be loaded: ${error.message}`);
+      return { verdict: notChecked(`The checks could not be loaded: ${error.message}`) };
     }
-    return new Promise((resolve) => {
-      this.queue.push({ item, resolve });
-      this.pump();
-    });
   }
 
   /** What every lane's worker starts with (the runners, the site's modules and Pyodide's compiled
@@ -121,13 +134,14 @@ export class Grader {
     while (this.queue.length) {
       let lane = this.lanes.find((candidate) => !candidate.busy);
       if (!lane && this.lanes.length < this.parallel) this.lanes.push((lane = new Lane(this)));
-      if (!lane) return;
-      const { item, resolve } = this.queue.shift();
-      lane.run(item).then((verdict) => {
-        resolve(verdict);
+      if (!lane) break;
+      const submission = this.queue.shift();
+      lane.run(submission).then(() => {
+        submission.resolve();
         this.pump();
       });
     }
+    if (!this.queue.length) for (const lane of this.lanes) if (!lane.busy) lane.end(); // nothing left for a spare
   }
 
   /** A file of the site, fetched once per page. */
@@ -146,44 +160,56 @@ export class Grader {
 
   /** End every lane's worker (the page is done with grading). */
   close() {
-    for (const lane of this.lanes) lane.end();
+    for (const lane of this.lanes) lane.end(true);
     this.lanes = [];
   }
 }
 
-/** One worker that checks one exercise at a time, each in a fresh Python. */
+/** Checks one submission at a time, in a worker of its own; the next one's worker starts early. */
 class Lane {
   constructor(grader) {
     this.grader = grader;
-    this.worker = null;
+    this.spare = null; // a worker already starting its Python, for the next submission
+    this.worker = null; // the current submission's
     this.busy = false;
     this.count = 0;
   }
 
-  async run(item) {
+  async run({ cases, give }) {
     this.busy = true;
+    const next = this.grader.queue[0]?.cases[0].item;
+    if (next && !this.spare) this.spare = this.startWorker(next.interpreter); // likely this lane's next
     try {
-      const verdict = await this.attempt(item);
-      // Python could not even start (out of memory, a stuck start): once more, in a fresh worker.
-      return verdict.notChecked ? await this.attempt(item) : verdict;
+      for (const { index, item } of cases) {
+        const verdict = await this.attempt(item);
+        // Python could not even start (out of memory, a stuck start): once more, in a fresh worker.
+        give(index, verdict.notChecked ? await this.attempt(item) : verdict);
+      }
     } finally {
+      if (this.worker) this.retire(this.worker);
       this.busy = false;
     }
   }
 
+  /** A worker whose Python is starting: for `interpreter`, the likely one of its first exercise. */
+  async startWorker(interpreter) {
+    const init = await this.grader.prepare();
+    const worker = new Worker(WORKER, { type: "module" });
+    const snapshot = this.grader.snapshotFor(worker);
+    worker.postMessage({ init: { ...init, interpreter, snapshot: snapshot && (await snapshot) } });
+    return worker;
+  }
+
   async attempt(item) {
-    if (this.worker && this.checked >= EXERCISES_PER_WORKER) this.end();
     if (!this.worker) {
-      this.checked = 0;
-      const init = await this.grader.prepare();
-      this.worker = new Worker(WORKER, { type: "module" });
-      const snapshot = this.grader.snapshotFor(this.worker);
-      this.worker.postMessage({ init: { ...init, snapshot: snapshot && (await snapshot) } });
+      this.worker = await (this.spare ?? this.startWorker(item.interpreter));
+      this.spare = null;
     }
     const worker = this.worker;
     const id = ++this.count;
     const limit = this.grader.timeLimitMs;
     let timer;
+    let cleanup;
     const outcome = await new Promise((resolve) => {
       const arm = (ms, result) => {
         clearTimeout(timer);
@@ -202,17 +228,16 @@ class Lane {
       };
       worker.addEventListener("message", onMessage);
       worker.addEventListener("error", onError);
-      this.cleanup = () => {
+      cleanup = () => {
         worker.removeEventListener("message", onMessage);
         worker.removeEventListener("error", onError);
       };
       worker.postMessage({ case: { id, ...item } });
     });
     clearTimeout(timer);
-    this.cleanup();
-    this.checked += 1;
+    cleanup();
     if (outcome.verdict) return outcome.verdict;
-    this.end(); // timed out or broken: the next exercise gets a new worker
+    this.retire(worker); // timed out or broken: the file's next exercise gets a new worker
     if (outcome.timedOut) {
       return {
         passed: false,
@@ -225,11 +250,17 @@ class Lane {
     return notChecked(`Python could not check it: ${outcome.failed}`);
   }
 
-  end() {
-    if (!this.worker) return;
-    this.worker.terminate();
-    this.grader.ended(this.worker);
-    this.worker = null;
+  retire(worker) {
+    worker.terminate();
+    this.grader.ended(worker);
+    if (worker === this.worker) this.worker = null;
+  }
+
+  /** End the spare worker (no exercise is waiting) and, with `all`, the running one too. */
+  end(all = false) {
+    this.spare?.then((worker) => this.retire(worker));
+    this.spare = null;
+    if (all && this.worker) this.retire(this.worker);
   }
 }
 

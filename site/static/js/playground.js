@@ -41,8 +41,7 @@ class Notebook {
     // Cells save through the notebook: one record for all of them, in their order.
     this.context = { progress: { update: () => this.save(), get: () => undefined }, lesson: PLAYGROUND, rules: {} };
     this.bar = new RuntimeBar($(".runtime-bar"), { help, runAll: () => runInOrder(this.cells) });
-    this.stopAll = this.bar.button("Stop", "stop-all", () => this.cells.find((cell) => cell.busy)?.stop());
-    this.stopAll.hidden = true;
+    this.stopAll = this.bar.button("stop-all", () => this.cells.find((cell) => cell.busy)?.stop());
   }
 
   get data() {
