@@ -263,7 +263,7 @@ def test_teaching_grading_stops_endless_code_and_keeps_each_student_apart(
             f"checker._PRISTINE['_run_checks'] = lambda *a: {forge}\n"
             f"__main__.run_exercise = lambda *a, **k: {forge}\n"
             "js.eval('const post = self.postMessage.bind(self); self.postMessage = (m) =>"
-            " post(m.type === \"verdict\" ? {...m, verdict: {...m.verdict, passed: true}} : m)')\n"
+            ' post(m.type === "verdict" ? {...m, verdict: {...m.verdict, passed: true}} : m)\')\n'
             "def double(n):\n    return n * 2\n"
         ),
         "teach-total": "while True:\n    pass\n",  # never ends
