@@ -8,20 +8,16 @@ logs a console error.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 
 from pyground.browser import launch_options
 from pyground.builder import BuildConfig, build
 from pyground.serve import serving
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE_COURSE = ROOT / "tests" / "fixtures" / "course"
+from .helpers import FIXTURE_COURSE, PageGuard, Server, install_guard, wait_until_ready
 
 
 @pytest.fixture(scope="session")
@@ -48,14 +44,6 @@ def course_build(tmp_path_factory) -> Path:
     return out
 
 
-@dataclass
-class Server:
-    base: str  # e.g. http://127.0.0.1:40123/ or http://127.0.0.1:40123/pyground/
-
-    def url(self, page: str = "") -> str:
-        return self.base + page
-
-
 @pytest.fixture(scope="session")
 def site(fixture_site) -> Iterator[Server]:
     """The fixture course at the server root, as a plain static host serves it."""
@@ -77,64 +65,11 @@ def subpath_site(fixture_site) -> Iterator[Server]:
         yield Server(base)
 
 
-@dataclass
-class PageGuard:
-    """What a page did that a test must not allow: foreign requests, console errors."""
-
-    foreign_requests: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
-    allowed_errors: list[str] = field(default_factory=list)
-
-    def allow_console_error(self, fragment: str) -> None:
-        self.allowed_errors.append(fragment)
-
-    def problems(self) -> list[str]:
-        errors = [e for e in self.console_errors if not any(f in e for f in self.allowed_errors)]
-        return [f"request outside the local server: {u}" for u in self.foreign_requests] + [
-            f"console error: {e}" for e in errors
-        ]
-
-
-def install_guard(page, block_foreign: bool = True) -> PageGuard:
-    """Block and record requests that leave the local server; record console errors.
-    `block_foreign=False` records console errors only: routing requests turns the browser's
-    HTTP cache off, and a test of what that cache does needs it on."""
-    guard = PageGuard()
-
-    def route(route):
-        url = route.request.url
-        if url.startswith(("http://127.0.0.1:", "blob:", "data:")):
-            route.continue_()
-        else:
-            guard.foreign_requests.append(url)
-            route.abort()
-
-    if block_foreign:
-        page.context.route("**/*", route)
-    page.on("console", lambda message: message.type == "error" and guard.console_errors.append(message.text))
-    page.on("pageerror", lambda error: guard.console_errors.append(f"uncaught: {error}"))
-    return guard
-
-
 @pytest.fixture
 def guard(page) -> Iterator[PageGuard]:
     guard = install_guard(page)
     yield guard
     assert not guard.problems(), "\n".join(guard.problems())
-
-
-def static_url(page, path: str) -> str:
-    """The address of one of our own files (`js/progress.js`) for the open page: the build
-    publishes them in a folder named by their content hash, beside the page's site.js."""
-    return page.evaluate(
-        "(path) => new URL(`../${path}`, document.querySelector('script[src$=\"/js/site.js\"]').src).href", path
-    )
-
-
-def wait_until_ready(page) -> None:
-    """Wait for Python; survives the one reload a first visit makes to become isolated."""
-    expect(page.locator("html")).to_have_attribute("data-runtime", re.compile("ready|error"), timeout=60_000)
-    assert page.locator("html").get_attribute("data-runtime") == "ready", page.inner_text("[data-runtime-status]")
 
 
 @pytest.fixture

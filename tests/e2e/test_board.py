@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from pyground.builder import BuildConfig, build
 from pyground.serve import serving
 
-from .helpers import output, run, set_code, solution, start
+from ..helpers import output, run, set_code, solution, start
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import cell, output, run, run_answering, run_code, solution, work_through
+from ..helpers import cell, output, run, run_answering, run_code, solution, work_through
 
 pytestmark = pytest.mark.e2e
 

@@ -24,8 +24,7 @@ from playwright.sync_api import expect
 from pyground.builder import ROOT, BuildConfig, build
 from pyground.serve import serving
 
-from ..conftest import FIXTURE_COURSE, install_guard, wait_until_ready
-from .helpers import cell, run_code, set_code
+from ..helpers import FIXTURE_COURSE, cell, install_guard, run_code, set_code, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from ..helpers import ATTEMPTS
-from .helpers import output, run, run_code, set_code
+from ..helpers import ATTEMPTS, output, run, run_code, set_code
 
 pytestmark = pytest.mark.e2e
 

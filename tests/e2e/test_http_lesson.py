@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 from pyground.builder import BuildConfig, build
 from pyground.serve import serving
 
-from ..conftest import ROOT, Server
-from .helpers import cell, output, run, run_code, solution, work_through
+from ..helpers import ROOT, Server, cell, output, run, run_code, solution, work_through
 
 pytestmark = pytest.mark.e2e
 

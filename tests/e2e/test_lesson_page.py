@@ -12,8 +12,7 @@ from pyground.builder import BuildConfig, load_and_validate
 from pyground.runtime import load_pins
 from pyground.verify import cell_cases
 
-from ..conftest import FIXTURE_COURSE
-from .helpers import cell, run, set_code
+from ..helpers import FIXTURE_COURSE, cell, install_guard, run, set_code
 
 pytestmark = pytest.mark.e2e
 
@@ -115,8 +114,6 @@ def test_home_lists_every_track_and_lesson(site, page, guard):
 
 def test_guard_catches_foreign_requests_and_console_errors(site, page):
     """The check every other browser test relies on must itself be able to fail."""
-    from ..conftest import install_guard
-
     guard = install_guard(page)
     page.goto(site.url())
     with page.expect_event("requestfailed"), page.expect_console_message(lambda message: message.text == "boom"):

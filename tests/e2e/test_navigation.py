@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import cell, follow, lesson_shown, output, run, run_code, set_code, stored_record
+from ..helpers import cell, follow, lesson_shown, output, run, run_code, set_code, stored_record
 
 pytestmark = pytest.mark.e2e
 

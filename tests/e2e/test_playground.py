@@ -12,8 +12,7 @@ import zlib
 import pytest
 from playwright.sync_api import expect
 
-from ..conftest import install_guard, static_url, wait_until_ready
-from .helpers import answer_input, cell, output, run, set_code
+from ..helpers import answer_input, cell, install_guard, output, run, set_code, static_url, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 

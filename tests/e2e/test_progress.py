@@ -7,7 +7,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import cell, run_code, set_code
+from ..helpers import cell, run_code, set_code
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import cell, output, run, run_code, set_code, start
+from ..helpers import cell, output, run, run_code, set_code, start
 
 pytestmark = pytest.mark.e2e
 

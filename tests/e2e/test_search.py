@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from pyground.search import words
 
-from .helpers import cell
+from ..helpers import cell
 
 pytestmark = pytest.mark.e2e
 

@@ -20,8 +20,7 @@ from playwright.sync_api import expect
 from pyground.builder import BuildConfig, build
 from pyground.serve import serving
 
-from ..conftest import ROOT, Server, wait_until_ready
-from .helpers import assignment_in, download, run_code, solution
+from ..helpers import ROOT, Server, assignment_in, download, run_code, solution, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 

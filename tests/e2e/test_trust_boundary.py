@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import cell, output, run_code
+from ..helpers import cell, output, run_code
 
 pytestmark = pytest.mark.e2e
 

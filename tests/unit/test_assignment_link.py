@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from ..conftest import static_url
+from ..helpers import static_url
 
 TITLE = "Week 1"
 GOOD = {
