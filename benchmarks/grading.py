@@ -3,8 +3,8 @@
     python benchmarks/grading.py [--students 100]
 
 Every file is checked in a worker and a Pyodide of its own, restored from a snapshot, with the page's
-default number of lanes (one per core, at most 4). Prints the time from giving the page the files to the last verdict
-(target: under 60 s for 100 x 5 on a 2-core machine), the time per exercise, and, as the baseline
+default number of lanes (one per core, at most 4). Prints the time from giving the page the files to the
+last verdict (target: under 60 s for 100 x 5 on a 2-core machine), the time per exercise, and, as the baseline
 measured in the same run, one cold start of Pyodide in a worker: the ratio says how many cold starts
 the whole grading costs, which holds on a faster or a busier machine. The load average is printed
 too, since the figures move with it.

@@ -47,16 +47,10 @@ export class Grader {
       verdicts[index] = verdict;
       onVerdict(index, verdict);
     };
+    const built = await Promise.all(items.map(({ exercise, code }) => this.caseFor(exercise, code)));
     const cases = [];
-    await Promise.all(
-      items.map(async ({ exercise, code }, index) => {
-        const built = await this.caseFor(exercise, code);
-        if (built.item) cases.push({ index, item: built.item });
-        else give(index, built.verdict);
-      }),
-    );
+    built.forEach(({ item, verdict }, index) => (item ? cases.push({ index, item }) : give(index, verdict))); // the file's order
     if (cases.length) {
-      cases.sort((one, other) => one.index - other.index); // the file's order
       await new Promise((resolve) => {
         this.queue.push({ cases, give, resolve });
         this.pump();
