@@ -17,7 +17,7 @@ from pyground.browser import launch_options
 from pyground.builder import BuildConfig, build
 from pyground.serve import serving
 
-from .helpers import FIXTURE_COURSE, PageGuard, Server, install_guard, wait_until_ready
+from .helpers import FIXTURE_COURSE, PageGuard, Server, install_guard, open_isolated, wait_until_ready
 
 
 @pytest.fixture(scope="session")
@@ -74,11 +74,10 @@ def guard(page) -> Iterator[PageGuard]:
 
 @pytest.fixture
 def lesson_page(page, guard):
-    """Open a lesson as a first-time visitor (the service worker makes the page isolated)."""
+    """Open a lesson as a returning visitor: the service worker is installed and makes the page isolated."""
 
     def open_lesson(url: str):
-        page.goto(url)
-        wait_until_ready(page)
+        open_isolated(page, url)
         return page
 
     return open_lesson

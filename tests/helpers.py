@@ -315,8 +315,18 @@ def static_url(page, path: str) -> str:
     )
 
 
+def open_isolated(page, url: str) -> None:
+    """Open `url` as a returning visitor: the first page a browser opens of the site only installs the
+    service worker (it runs without isolation), so once that worker is active the page is loaded again."""
+    page.goto(url, wait_until="commit")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    wait_until_ready(page)
+    assert page.evaluate("crossOriginIsolated") is True
+
+
 def wait_until_ready(page) -> None:
-    """Wait for Python; survives the one reload a first visit makes to become isolated."""
+    """Wait until Python can run code on the page (or says why it cannot)."""
     expect(page.locator("html")).to_have_attribute("data-runtime", re.compile("ready|error"), timeout=60_000)
     assert page.locator("html").get_attribute("data-runtime") == "ready", page.inner_text("[data-runtime-status]")
 

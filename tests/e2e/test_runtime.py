@@ -10,7 +10,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from ..helpers import cell, output, run, run_code, set_code, start
+from ..helpers import answer_input, cell, output, run, run_code, set_code, start, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,7 @@ def stop(block) -> float:
     return time.perf_counter() - started
 
 
-def test_runtime_page_is_isolated_by_the_service_worker(site, lesson_page):
+def test_runtime_page_is_isolated_by_the_service_worker_once_installed(site, lesson_page):
     page = lesson_page(site.url(CELLS))
     assert page.evaluate("crossOriginIsolated") is True
     expect(page.locator("[data-runtime-status]")).to_have_text("Python is ready.")
@@ -89,8 +89,12 @@ def test_runtime_stop_without_isolation_restarts_and_keeps_code(site, unisolated
     [("import time\nprint('sleeping')\ntime.sleep(60)", "sleeping"), ("input('Name? ')", "Name? ")],
     ids=["sleep", "input"],
 )
-def test_runtime_stop_ends_a_wait_when_isolated(site, lesson_page, code, waits):
-    page = lesson_page(site.url(CELLS))
+@pytest.mark.parametrize("isolated", [True, False], ids=["isolated", "unisolated"])
+def test_runtime_stop_ends_a_wait_and_keeps_variables(site, lesson_page, unisolated_page, isolated, code, waits):
+    # Without isolation the worker suspends Python on a promise in input() and time.sleep(): Stop ends
+    # the wait as the interrupt does on an isolated page, without restarting Python.
+    page = (lesson_page if isolated else unisolated_page)(site.url(CELLS))
+    run_code(page, cell(page, 1), "kept = 41")
     waiting = cell(page, 0)
     set_code(page, waiting, code)
     start(waiting)
@@ -98,40 +102,57 @@ def test_runtime_stop_ends_a_wait_when_isolated(site, lesson_page, code, waits):
     assert stop(waiting) < 1.0
     expect(waiting).to_have_attribute("data-state", "stopped")
     expect(output(waiting)).to_contain_text("KeyboardInterrupt")
+    run_code(page, cell(page, 1), "print(kept + 1)")
+    expect(output(cell(page, 1))).to_have_text("42\n")
 
 
-def test_runtime_stop_ends_a_sleep_without_isolation(site, unisolated_page):
-    page = unisolated_page(site.url(CELLS))
-    sleeping = cell(page, 0)
-    set_code(page, sleeping, "import time\ntime.sleep(60)")
-    start(sleeping)
-    stop(sleeping)
-    expect(output(sleeping)).to_contain_text("Python was restarted")
-
-
-def test_runtime_input_reads_a_line_in_the_output(site, lesson_page):
-    page = lesson_page(site.url(CELLS))
+@pytest.mark.parametrize("isolated", [True, False], ids=["isolated", "unisolated"])
+def test_runtime_input_reads_a_line_in_the_output(site, lesson_page, unisolated_page, isolated):
+    page = (lesson_page if isolated else unisolated_page)(site.url(CELLS))
     asking = cell(page, 0)
-    set_code(page, asking, 'name = input("Name? ")\nprint("Hello,", name)')
+    set_code(page, asking, 'name = input("Name? ")\nage = input("Age? ")\nprint("Hello,", name, age)')
     start(asking)
-    field = asking.get_by_role("textbox", name="Input for the program: Name?")
-    expect(field).to_be_focused()
-    field.fill("Ada")
-    field.press("Enter")
-    expect(output(asking)).to_have_text("Name? Ada\nHello, Ada\n")
+    for prompt, answer in [("Name?", "Ada"), ("Age?", "36")]:
+        field = asking.get_by_role("textbox", name=f"Input for the program: {prompt}")
+        expect(field).to_be_focused()
+        field.fill(answer)
+        field.press("Enter")
+    expect(output(asking)).to_have_text("Name? Ada\nAge? 36\nHello, Ada 36\n")
     expect(asking).to_have_attribute("data-state", "done")
 
 
-def test_runtime_input_without_isolation_explains_itself(site, unisolated_page):
-    page = unisolated_page(site.url(CELLS))
+def test_runtime_micropython_input_without_isolation_explains_itself(site, unisolated_page):
+    # MicroPython cannot suspend on a promise: its input() needs isolation. Reloading cannot help where
+    # service workers are blocked: say what can.
+    page = unisolated_page(site.url("iot/fixture-micro.html"))
     asking = cell(page, 0)
     run_code(page, asking, "input('Name? ')")
-    # Reloading cannot help where service workers are blocked: say what can.
     expect(output(asking)).to_contain_text("the window blocks the site's service worker")
     expect(output(asking)).to_contain_text("Give your program its data in the code instead")
     expect(output(asking)).not_to_contain_text("Reload")
     expect(page.locator("[data-runtime-status]")).to_contain_text("blocks the site's service worker")
     assert page.get_by_role("textbox", name=re.compile("Input for the program")).count() == 0
+
+
+def test_runtime_first_visit_runs_at_once_and_a_reload_isolates(site, page, guard):
+    # The first page a browser opens of the site is not reloaded to come under the service worker:
+    # it runs without isolation (input() waits all the same); a later load of the site is isolated.
+    loads = []
+    page.on("load", lambda: loads.append(page.url))
+    page.goto(site.url(CELLS))
+    wait_until_ready(page)
+    assert page.evaluate("crossOriginIsolated") is False
+    expect(page.locator("[data-runtime-status]")).to_contain_text("reload the page and Stop will keep your variables")
+    asking = cell(page, 0)
+    set_code(page, asking, 'print("Hi,", input("Name? "))')
+    start(asking)
+    answer_input(asking, "Ada")
+    expect(output(asking)).to_have_text("Name? Ada\nHi, Ada\n")
+    assert len(loads) == 1
+    page.reload()
+    wait_until_ready(page)
+    assert page.evaluate("crossOriginIsolated") is True
+    expect(page.locator("[data-runtime-status]")).to_have_text("Python is ready.")
 
 
 def test_runtime_output_streams_while_the_program_runs(site, lesson_page):
@@ -249,18 +270,6 @@ def test_runtime_chart_is_shown_as_a_safe_image(site, lesson_page):
     expect(image).to_have_attribute("alt", re.compile("Counts"))
     assert page.evaluate("(img) => img.naturalWidth", image.element_handle()) > 0
     assert output(chart).locator("svg, script").count() == 0
-
-
-def test_runtime_never_reloads_in_a_loop_when_isolation_cannot_be_had(site, page, guard):
-    # A browser where the service worker installs but the page never becomes isolated.
-    page.add_init_script("Object.defineProperty(window, 'crossOriginIsolated', { get: () => false });")
-    loads = []
-    page.on("load", lambda: loads.append(page.url))
-    page.goto(site.url(CELLS))
-    expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
-    expect(page.locator("[data-runtime-status]")).to_contain_text("Stop restarts it")
-    # The page decides whether to reload before Python starts (isolation.js): once ready, none can follow.
-    assert len(loads) <= 2  # the first visit may reload once to come under the service worker
 
 
 def test_runtime_recovers_from_a_stack_overflow_crash(site, lesson_page, guard):

@@ -4,16 +4,13 @@
 // the same way, to the same interpreter when it can serve that lesson.
 import { assignmentOnPage } from "./assigned-exercise.js";
 import { ExerciseCell, RunCell } from "./cell.js";
-import { ensureIsolation, withoutIsolation } from "./isolation.js";
+import { withoutIsolation } from "./isolation.js";
 import { enableInstantNavigation } from "./navigation.js";
 import { openProgress, PAGE } from "./progress.js";
 import { showCompletion } from "./progress-view.js";
 import { Runtime } from "./runtime.js";
 import { RuntimeBar, runInOrder } from "./runtime-bar.js";
 
-// Before Python starts: on a first visit the page reloads once to become isolated.
-const isolated = await ensureIsolation();
-const help = isolated ? null : await withoutIsolation();
 let lesson = await openLesson(null);
 enableInstantNavigation({
   leave: () => lesson.leave(),
@@ -28,6 +25,7 @@ async function openLesson(kept) {
   const lifetime = new AbortController(); // ends this lesson's listeners on long-lived things when it is left
   const { signal } = lifetime;
   // A lesson with a simulated board (front matter `board:`) gives its worker the `machine` module.
+  const help = await withoutIsolation(config.interpreter); // null on an isolated page
   const boardReady = config.board
     ? import("./board.js").then(({ Board }) => new Board(document.querySelector("[data-board]"), config.board))
     : null;
@@ -35,7 +33,7 @@ async function openLesson(kept) {
     interpreter: config.interpreter,
     packages: config.packages,
     files: config.files,
-    inputHelp: help?.input,
+    inputHelp: help?.input ?? "",
     ...(config.board && { modules: config.board.modules, setup: async (worker) => (await boardReady).attach(worker) }),
   };
   // Chosen at once, so the page never says the last lesson's interpreter is ready for this one.

@@ -5,7 +5,10 @@
 // (history.pushState), Back and Forward with their scroll positions, #anchors, the title,
 // and the focus on the new lesson's heading, which screen readers then announce.
 // Anything else (another kind of page, another build of the site, a failed fetch or
-// swap) becomes a normal page load, so nothing is ever worse than without this.
+// swap) becomes a normal page load, so nothing is ever worse than without this. So does a
+// lesson that needs an interpreter of its own when a load makes it cross-origin isolated
+// (isolation.js): it starts a new interpreter either way, and its board and Stop work better.
+import { isolated, registerServiceWorker } from "./isolation.js";
 import { SITE_ROOT } from "./site-path.js";
 
 // What differs between two lesson pages of one build; the rest (header, search, footer) stays.
@@ -38,7 +41,7 @@ export function enableInstantNavigation({ leave, enter }) {
     try {
       const page = (await pages.get(url.href)) ?? (await fetchPage(url));
       pages.clear();
-      if (!swappable(page, url)) return load(); // another kind of page, or a page of another build
+      if (!swappable(page, url) || (await isolatedByLoading(page))) return load();
       await leave();
       if (push) {
         history.pushState({ scroll: 0 }, "", url); // first: the new lesson's relative links resolve from here
@@ -111,6 +114,15 @@ function swappable(page, url) {
     scripts(page, url) === scripts(document, location.href) &&
     SWAPPED.every((selector) => page.querySelector(selector) && document.querySelector(selector))
   );
+}
+
+/** Whether `page` is a lesson with an interpreter of its own (another kind, a board) that a page load
+ * would make isolated: this page is not, and the service worker that isolates pages is active. */
+async function isolatedByLoading(page) {
+  if (isolated || !(await registerServiceWorker())?.active) return false;
+  const config = (doc) => JSON.parse(doc.getElementById("lesson-config").textContent);
+  const [shown, next] = [config(document), config(page)];
+  return next.interpreter !== shown.interpreter || Boolean(next.board || shown.board);
 }
 
 /** Put `page`'s lesson in place of the one shown; its style sheets first, so it never shows unstyled. */

@@ -5,7 +5,7 @@
 // itself, and never replaces the learner's own cells without asking.
 import { RunCell } from "./cell.js";
 import { makeButton } from "./dom.js";
-import { ensureIsolation, withoutIsolation } from "./isolation.js";
+import { withoutIsolation } from "./isolation.js";
 import { openProgress } from "./progress.js";
 import { Runtime } from "./runtime.js";
 import { RuntimeBar, runInOrder } from "./runtime-bar.js";
@@ -17,8 +17,8 @@ const RECORD = "notebook";
 const BACKUP_KEY = siteKey("backup-before-link-code"); // localStorage: out of reach of code in the worker
 const SAVE_DELAY_MS = 400;
 
-const isolated = await ensureIsolation();
-const help = isolated ? null : await withoutIsolation();
+// What each interpreter's input() and the status line say on a page without isolation (null when isolated).
+const help = { pyodide: await withoutIsolation("pyodide"), micropython: await withoutIsolation("micropython") };
 const config = JSON.parse(document.getElementById("playground-config").textContent);
 const $ = (selector) => document.querySelector(selector);
 
@@ -40,7 +40,7 @@ class Notebook {
     this.fromLink = false; // holds code from a link that has not run yet
     // Cells save through the notebook: one record for all of them, in their order.
     this.context = { progress: { update: () => this.save(), get: () => undefined }, lesson: PLAYGROUND, rules: {} };
-    this.bar = new RuntimeBar($(".runtime-bar"), { help, runAll: () => runInOrder(this.cells) });
+    this.bar = new RuntimeBar($(".runtime-bar"), { help: help.pyodide, runAll: () => runInOrder(this.cells) });
     this.stopAll = this.bar.button("stop-all", () => this.cells.find((cell) => cell.busy)?.stop());
   }
 
@@ -71,7 +71,7 @@ class Notebook {
       interpreter,
       packages: interpreter === "pyodide" ? (lesson?.packages ?? []) : [],
       files: lesson?.files ?? {},
-      inputHelp: help?.input,
+      inputHelp: help[interpreter]?.input ?? "",
     });
     this.runtime.addEventListener("state", ({ detail: { state } }) => (this.stopAll.hidden = state !== "running"));
     this.context.runtime = this.runtime;

@@ -1,8 +1,10 @@
 // One Python interpreter per page, in a PyScript worker, so learner code never
 // blocks the page. Runs are queued one at a time. Stop interrupts the running
 // code when the page is cross-origin isolated (KeyboardInterrupt, variables
-// kept); otherwise, or when the interrupt is ignored (long C-level work), the
-// worker is ended and a fresh interpreter started. A Pyodide worker goes on to
+// kept). Without isolation Stop ends a run waiting in input() or time.sleep()
+// the same way (the worker suspends Python on a promise there); code that
+// computes, or ignores the interrupt (long C-level work), ends with the worker,
+// and a fresh interpreter is started. A Pyodide worker goes on to
 // the next lesson when the page swaps one in (navigation.js): `continueWith`
 // starts that lesson in a fresh interpreter state, without the seconds a new
 // interpreter takes.
@@ -20,6 +22,7 @@ const INTERPRETERS = {
   micropython: { factory: MPWorker, element: "mpy-script", ...SETTINGS.interpreters.micropython },
 };
 const STOP_GRACE_MS = 1500; // after this, an interrupt that did not land ends the worker
+const BUSY_MS = 200; // without isolation: a worker that does not take Stop's call by then is computing
 const LOAD_RETRIES = 2;
 const START_TIMEOUT_MS = 60_000; // for the worker to start once its files are here
 
@@ -179,7 +182,7 @@ export class Runtime extends EventTarget {
       version: new URL(this.kind.entry, RUNTIME).href, // PyScript ignores config.interpreter for workers
       config,
     });
-    worker.addEventListener("message", (event) => this.onMessage(event));
+    worker.addEventListener("message", (event) => this.onMessage(event, worker));
     worker.addEventListener("error", (event) => this.onWorkerError(event));
     worker.sync.read_line = (runId, prompt) => this.readLine(runId, prompt);
     await worker.sync.set_output_limit(SETTINGS.output.sentChars);
@@ -196,7 +199,7 @@ export class Runtime extends EventTarget {
     return worker;
   }
 
-  onMessage(event) {
+  onMessage(event, worker) {
     if (typeof event.data !== "string") return;
     let message;
     try {
@@ -205,6 +208,7 @@ export class Runtime extends EventTarget {
       return;
     }
     if (!message.run || message.run !== this.current?.id) return; // late output of a stopped run
+    if ("input" in message) return this.answerInput(worker, message);
     if (message.board) this.dispatchEvent(new CustomEvent("board", { detail: message }));
     for (const [stream, text, alt] of message.chunks ?? []) this.current.onOutput?.(text, stream, alt);
   }
@@ -212,6 +216,12 @@ export class Runtime extends EventTarget {
   onWorkerError(event) {
     // After a fatal error Pyodide rejects everything; the run's own failure triggers the restart.
     console.warn("Python worker error:", event.message ?? event);
+  }
+
+  /** input() on a page without isolation: the run waits, suspended, for this answer (null: Stop). */
+  async answerInput(worker, { run, input }) {
+    const line = await this.readLine(run, input);
+    worker.sync.answer_input(run, line ?? null).catch(() => {}); // a worker ended meanwhile has no run to answer
   }
 
   readLine(runId, prompt) {
@@ -275,6 +285,11 @@ export class Runtime extends EventTarget {
       this.interruptBuffer[0] = 2; // SIGINT: Pyodide raises KeyboardInterrupt at the next bytecode
       Atomics.notify(this.interruptBuffer, 0); // wakes time.sleep()
       const ended = await Promise.race([run.settled, sleep(STOP_GRACE_MS).then(() => false)]);
+      if (ended) return this.setState("ready", "stopped");
+    } else if (this.interpreter === "pyodide" && this.worker) {
+      // A worker suspended in input() or time.sleep() takes this call at once and ends the wait.
+      const waiting = await Promise.race([this.worker.sync.stop_waiting(run.id).catch(() => false), sleep(BUSY_MS)]);
+      const ended = waiting && (await Promise.race([run.settled, sleep(STOP_GRACE_MS).then(() => false)]));
       if (ended) return this.setState("ready", "stopped");
     }
     await this.restart("stopped");

@@ -5,7 +5,10 @@ The page calls the functions registered on `sync` (run_cell, check_exercise,
 the page can show it while the program runs and ignore a stopped run's tail.
 With cross-origin isolation the page shares an interrupt buffer: Stop raises
 KeyboardInterrupt, and input() and time.sleep() block on Atomics so Stop can
-end them too. Without isolation the page stops a run by ending this worker.
+end them too. Without isolation (a first visit, before the service worker's
+headers apply) input() and time.sleep() suspend Python on a promise instead
+(JavaScript Promise Integration, when the browser has it): the page answers
+input() and Stop ends a wait; Stop ends code that computes by ending this worker.
 """
 
 import base64
@@ -29,6 +32,7 @@ import warnings
 import js
 import pyodide_js
 from polyscript import xworker
+from pyodide.ffi import can_run_sync, create_once_callable, create_proxy, run_sync
 from pyscript import sync
 
 import checker
@@ -47,6 +51,7 @@ _isolated = bool(getattr(js, "crossOriginIsolated", False))
 _interrupt = None  # Int32Array over a SharedArrayBuffer, when isolated
 _real_sleep = time.sleep
 _run_id = ""
+_waiting = None  # (run id, resolve) of the promise a run without isolation is suspended on
 _input_help = "input() cannot wait for an answer on this page; give your program its data in the code instead."
 _data_files = []  # the lesson's data files, in the working folder; each attempt gets fresh copies
 # Learner code's own __main__ (`import __main__` must not hand out this runner and its page channels).
@@ -96,6 +101,11 @@ class _Output:
             self.chunks, self.size = [], 0
         self.last_flush = time.monotonic()
 
+    def send(self, message):
+        """A message of another kind for the page (after the output before it)."""
+        self.flush()
+        xworker.postMessage(json.dumps({"run": _run_id, **message}))
+
 
 class _Stream:
     """sys.stdout / sys.stderr for learner code."""
@@ -124,10 +134,14 @@ def _input(prompt=""):
     """input() as in a terminal: the page shows a field in the output area."""
     stdout.write(str(prompt))
     _output.flush()
-    if not _isolated:
+    if _isolated:
+        line = sync.read_line(_run_id, str(prompt))
+        pyodide_js.checkInterrupt()
+    elif can_run_sync():
+        _output.send({"input": str(prompt)})  # the page answers with answer_input
+        line = _wait_for_page(lambda resolve: None)
+    else:
         raise RuntimeError(_input_help)
-    line = sync.read_line(_run_id, str(prompt))
-    pyodide_js.checkInterrupt()
     if line is None:
         raise KeyboardInterrupt
     stdout.write(line + "\n")
@@ -139,11 +153,52 @@ def _sleep(seconds):
     if seconds < 0:
         raise ValueError("sleep length must be non-negative")
     _output.flush()
-    if _interrupt is None:
+    if _interrupt is not None:
+        js.Atomics.wait(_interrupt, 0, 0, seconds * 1000)
+        pyodide_js.checkInterrupt()
+    elif can_run_sync():
+        if (
+            _wait_for_page(
+                lambda resolve: js.setTimeout(create_once_callable(lambda: resolve("slept")), seconds * 1000)
+            )
+            is None
+        ):
+            raise KeyboardInterrupt
+    else:
         _real_sleep(seconds)
-        return
-    js.Atomics.wait(_interrupt, 0, 0, seconds * 1000)
-    pyodide_js.checkInterrupt()
+
+
+def _wait_for_page(start):
+    """Suspend this run until the page answers (answer_input), Stop ends the wait (stop_waiting, None),
+    or `start(resolve)` resolves it. While suspended the worker takes the page's calls."""
+    global _waiting
+
+    def executor(resolve, reject):
+        global _waiting
+        _waiting = (_run_id, resolve)
+        start(resolve)
+
+    try:
+        return run_sync(js.Promise.new(create_once_callable(executor)))
+    finally:
+        _waiting = None
+
+
+def answer_input(run_id, line):
+    """The page's answer to input() on a page without isolation (None: Stop)."""
+    return _resolve_wait(run_id, line)
+
+
+def stop_waiting(run_id):
+    """Stop, for a run suspended in input() or time.sleep(): it ends in KeyboardInterrupt. True if it was."""
+    return _resolve_wait(run_id, None)
+
+
+def _resolve_wait(run_id, value):
+    if _waiting is None or _waiting[0] != run_id:
+        return False
+    _waiting[1](value)
+    return True
 
 
 def display(*objects):
@@ -444,8 +499,30 @@ def set_site(url):
     return True
 
 
-sync.run_cell = run_cell
-sync.check_exercise = check_exercise
+def _promising(function):
+    """`function` for the page, called with stack switching (Pyodide's callPromising) where the browser has
+    it: a run can then suspend on a promise (input() and time.sleep() without isolation). Errors, and a dying
+    interpreter, still reach the page as the call's failure."""
+    if not hasattr(js.WebAssembly, "Suspending"):
+        return function
+    return _PROMISING(create_proxy(function))
+
+
+# The result is converted as PyScript converts what a sync function returns.
+_PROMISING = js.Function.new(
+    "f",
+    """return async (...args) => {
+  const result = await f.callPromising(...args);
+  if (typeof result?.toJs !== "function") return result;
+  try { return result.toJs({ dict_converter: Object.fromEntries }); } finally { result.destroy(); }
+};""",
+)
+
+
+sync.run_cell = _promising(run_cell)
+sync.check_exercise = _promising(check_exercise)
+sync.answer_input = answer_input
+sync.stop_waiting = stop_waiting
 sync.set_interrupt_buffer = set_interrupt_buffer
 sync.set_data_files = set_data_files
 sync.set_site = set_site
