@@ -28,7 +28,7 @@ from .manifest import check_ids, record_ids
 from .model import Course
 from .notebook import lesson_files
 from .problems import BuildError, Problem, Problems
-from .render import SiteInfo, make_environment, render_site
+from .render import SiteInfo, imported_modules, make_environment, render_site
 from .runtime import RUNTIME_DIR, Pins, load_pins, vendor
 from .search import INDEX_FILE, search_index
 from .settings import SETTINGS_MODULE, browser_settings, settings_module
@@ -37,6 +37,8 @@ from .validate import validate_course
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_PREFIX = "static-"
 VERSION_FILE = "version.json"
+
+PYTHON_PAGES = ("lesson.js", "playground.js")  # the entry scripts of the pages that run Python
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,14 @@ def build(config: BuildConfig) -> BuildResult:
     course, warnings = load_and_validate(config, pins)
     env = make_environment(config.theme / "templates")
     modules = python_modules(config.theme / "static" / "py")
-    settings = settings_module(browser_settings(pins, modules))
-    info = SiteInfo(build_id=_build_id(config), static_dir=static_folder(config.theme / "static", settings))
+    shared = browser_settings(pins, modules)
+    settings = settings_module(shared)
+    info = SiteInfo(
+        build_id=_build_id(config),
+        static_dir=static_folder(config.theme / "static", settings),
+        modules={entry: imported_modules(config.theme / "static" / "js", entry) for entry in PYTHON_PAGES},
+        runtime_files={name: interpreter["files"] for name, interpreter in shared["interpreters"].items()},
+    )
     pages = render_site(course, env, info)
     pages["sw.js"] = env.get_template("sw.js").render(
         build_id=info.build_id,

@@ -7,7 +7,8 @@ itself treated as a template, so `{{ ... }}` in a lesson shows literally.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,27 @@ class SiteInfo:
     build_id: str
     runtime_dir: str = "runtime"
     static_dir: str = "static"  # the build publishes it as static-<content hash> (builder.static_folder)
+    # Preloaded by the pages that run Python, so nothing waits for the module before it to ask:
+    # each entry script's modules (in js/), and each interpreter's runtime files (in runtime/).
+    modules: dict[str, list[str]] = field(default_factory=dict)
+    runtime_files: dict[str, list[str]] = field(default_factory=dict)
+
+
+# `import ... from "./x.js"`, `export ... from "./x.js"` and `import "./x.js"`: the static imports between our modules.
+_STATIC_IMPORT = re.compile(r"""^\s*(?:import|export)\s(?:[^"';]*?\sfrom\s*)?["']\./([\w.-]+\.js)["']""", re.M)
+
+
+def imported_modules(folder: Path, entry: str) -> list[str]:
+    """`entry` and every module of `folder` it imports, directly or not, in the order they are found."""
+    found, queue = [], [entry]
+    while queue:
+        name = queue.pop(0)
+        if name in found:
+            continue
+        found.append(name)
+        if (folder / name).is_file():  # settings.js is not: the build writes it
+            queue.extend(_STATIC_IMPORT.findall((folder / name).read_text(encoding="utf-8")))
+    return found
 
 
 def make_environment(templates: Path) -> Environment:
