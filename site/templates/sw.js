@@ -22,8 +22,8 @@ const PAGE_NAMES = {{ page_names|tojson }};
 
 // Fetched once this worker is active, so they work offline from the first visit: search's index
 // and library, and all our own files (a tab of this build then keeps finding them after a redeploy
-// removed them from the host). Not waited for: a first visit reloads the page as soon as the worker
-// is active (isolation), and that reload must not wait for them. Best effort: a file that cannot be
+// removed them from the host). Not waited for: they must not hold up the first page's own requests (and,
+// in a browser that reloads a first visit for isolation, that reload). Best effort: a file that cannot be
 // fetched now is cached when it is first used.
 const PRECACHE = {{ precache|tojson }};
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from ..helpers import cell, follow, lesson_shown, output, run, run_code, set_code, stored_record
+from ..helpers import cell, follow, lesson_shown, output, run, run_code, set_code, stored_record, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -42,18 +42,18 @@ print(sys.getrecursionlimit(), len("ab"), math.pi, charts.bar is None)
 
 
 def started_workers(page) -> list:
-    """Every worker the page starts from now on, across page loads (a page load starts a new one)."""
+    """Every worker the page starts from now on, across page loads (a page load starts a new one; so does
+    `lesson_page`, which loads the page twice: count after it)."""
     workers = []
     page.on("worker", lambda worker: workers.append(worker))
     return workers
 
 
 def test_navigation_next_keeps_python_and_leaves_no_state_behind(site, page, lesson_page):
-    workers = started_workers(page)
     lesson_page(site.url(CELLS))
+    workers = started_workers(page)
     run_code(page, cell(page, 0), CHANGE_EVERYTHING)
     expect(output(cell(page, 0))).to_have_text("changed\n")
-    assert len(workers) == 1
 
     follow(page, page.locator("a[rel=next]"), site.url(PACKAGES), "Packages")
     expect(page).to_have_title("Packages · Fixture course")
@@ -62,12 +62,12 @@ def test_navigation_next_keeps_python_and_leaves_no_state_behind(site, page, les
     expect(output(cell(page, 0))).to_contain_text("name      n")
     run_code(page, cell(page, 0), LOOK_FOR_IT)
     expect(output(cell(page, 0))).to_have_text("False False False False\n400 2 3.141592653589793 False\n")
-    assert len(workers) == 1, "the next lesson started a new interpreter"
+    assert not workers, "the next lesson started a new interpreter"
 
 
 def test_navigation_back_forward_and_anchors_keep_position_and_saved_work(site, page, lesson_page):
-    workers = started_workers(page)
     lesson_page(site.url(CELLS))
+    workers = started_workers(page)
     set_code(page, cell(page, 0), 'print("my own code")')
     next_link = page.locator("a[rel=next]")
     next_link.scroll_into_view_if_needed()
@@ -93,12 +93,12 @@ def test_navigation_back_forward_and_anchors_keep_position_and_saved_work(site, 
     anchor = page.locator("#an-exercise")
     expect(anchor).to_be_focused()
     expect(anchor).to_be_in_viewport()
-    assert len(workers) == 1
+    assert not workers
 
 
 def test_navigation_to_the_other_interpreter_and_back_starts_each(site, page, lesson_page):
-    workers = started_workers(page)
     lesson_page(site.url(MICRO))  # opened directly, it works on its own
+    workers = started_workers(page)
     run(cell(page, 0))
     expect(output(cell(page, 0))).to_have_text("micropython\n")
 
@@ -111,7 +111,28 @@ def test_navigation_to_the_other_interpreter_and_back_starts_each(site, page, le
     lesson_shown(page, site.url(MICRO), "MicroPython")
     run(cell(page, 0))
     expect(output(cell(page, 0))).to_have_text("micropython\n")
-    assert len(workers) == 3  # MicroPython, Pyodide, MicroPython again
+    assert len(workers) == 2  # Pyodide, then MicroPython again
+
+
+def test_navigation_from_a_first_visit_swaps_lessons_and_loads_another_interpreter_isolated(site, page, guard):
+    # The first page of a visit is not isolated (no reload for it). The next Pyodide lesson is still
+    # swapped in; a lesson that starts an interpreter of its own anyway is loaded as a page instead,
+    # which the now active service worker makes isolated.
+    page.goto(site.url(CELLS))
+    wait_until_ready(page)
+    assert page.evaluate("crossOriginIsolated") is False
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    workers = started_workers(page)
+    loads = []
+    page.on("load", lambda: loads.append(page.url))
+    follow(page, page.locator("a[rel=next]"), site.url(PACKAGES), "Packages")
+    assert not workers and not loads, "the next Pyodide lesson was not swapped in"
+    assert page.evaluate("crossOriginIsolated") is False
+    page.locator("a[rel=next]").click()
+    lesson_shown(page, site.url(MICRO), "MicroPython")
+    wait_until_ready(page)
+    assert loads == [site.url(MICRO)]
+    assert page.evaluate("crossOriginIsolated") is True
 
 
 def test_navigation_to_a_page_of_another_build_loads_it(site, page, lesson_page):

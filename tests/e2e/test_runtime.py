@@ -272,6 +272,32 @@ def test_runtime_chart_is_shown_as_a_safe_image(site, lesson_page):
     assert output(chart).locator("svg, script").count() == 0
 
 
+# What a browser without JavaScript Promise Integration looks like to the page (Safari, today).
+WITHOUT_JSPI = "delete WebAssembly.Suspending;"
+
+
+def test_runtime_first_visit_reloads_once_where_input_needs_isolation(site, page, guard):
+    page.add_init_script(WITHOUT_JSPI)
+    loads = []
+    page.on("load", lambda: loads.append(page.url))
+    page.goto(site.url(CELLS))
+    wait_until_ready(page)
+    assert page.evaluate("crossOriginIsolated") is True
+    assert len(loads) == 2
+
+
+def test_runtime_never_reloads_in_a_loop_when_isolation_cannot_be_had(site, page, guard):
+    # A browser without JSPI where the service worker installs but the page never becomes isolated.
+    page.add_init_script(WITHOUT_JSPI + "Object.defineProperty(window, 'crossOriginIsolated', { get: () => false });")
+    loads = []
+    page.on("load", lambda: loads.append(page.url))
+    page.goto(site.url(CELLS))
+    expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
+    expect(page.locator("[data-runtime-status]")).to_contain_text("Stop restarts Python")
+    # The page decides whether to reload before Python starts (isolation.js): once ready, none can follow.
+    assert len(loads) <= 2
+
+
 def test_runtime_recovers_from_a_stack_overflow_crash(site, lesson_page, guard):
     # Pyodide reports its own fatal error on the console before we restart it.
     guard.allow_console_error("fatal")

@@ -4,11 +4,14 @@
 // variables, input() blocks, a board's inputs reach a running loop at once.
 // The first page a browser opens of the site is not isolated: the service
 // worker only serves the pages loaded after it (a reload, a page opened
-// later). No reload is forced for it: that would make every first visit wait
-// for the page twice. Without isolation everything still works: input() and
-// time.sleep() suspend Python on a promise (runner.py), and Stop restarts
-// Python when the code is computing.
-import { SITE_ROOT } from "./site-path.js";
+// later). Where the browser can suspend WebAssembly on a promise (JSPI), no
+// reload is forced for it, since that would make the first visit wait for the
+// page twice: input() and time.sleep() suspend Python instead (runner.py), and
+// Stop restarts Python only when the code is computing. Elsewhere the first
+// visit reloads once, so that input() can wait.
+import { SITE_ROOT, siteKey } from "./site-path.js";
+
+const RELOADED = siteKey("isolation-reload");
 
 let registration = null;
 
@@ -28,6 +31,25 @@ export const isolated = globalThis.crossOriginIsolated === true;
 
 // Pyodide suspends Python on a promise with JavaScript Promise Integration (WebAssembly.Suspending).
 const canSuspend = typeof WebAssembly.Suspending === "function";
+
+/** On a first visit in a browser where input() cannot wait without isolation, reload once to come under
+ * the service worker (then this never resolves); a per-session flag rules out loops. */
+export async function reloadIfInputCannotWait() {
+  if (isolated) return session("removeItem", RELOADED);
+  if (canSuspend || !(await registerServiceWorker()) || session("getItem", RELOADED)) return;
+  await navigator.serviceWorker.ready;
+  session("setItem", RELOADED, "1");
+  location.reload();
+  return new Promise(() => {});
+}
+
+function session(method, ...args) {
+  try {
+    return sessionStorage[method](...args);
+  } catch {
+    return "unavailable"; // storage disabled: never risk a reload we cannot remember
+  }
+}
 
 /** Why this page is not isolated, and what the learner can do about it (shown by input() and the status
  * line), or null when it is. `interpreter`: MicroPython cannot suspend, so its input() needs isolation. */

@@ -4,13 +4,14 @@
 // the same way, to the same interpreter when it can serve that lesson.
 import { assignmentOnPage } from "./assigned-exercise.js";
 import { ExerciseCell, RunCell } from "./cell.js";
-import { withoutIsolation } from "./isolation.js";
+import { reloadIfInputCannotWait, withoutIsolation } from "./isolation.js";
 import { enableInstantNavigation } from "./navigation.js";
 import { openProgress, PAGE } from "./progress.js";
 import { showCompletion } from "./progress-view.js";
 import { Runtime } from "./runtime.js";
 import { RuntimeBar, runInOrder } from "./runtime-bar.js";
 
+await reloadIfInputCannotWait(); // before Python starts
 let lesson = await openLesson(null);
 enableInstantNavigation({
   leave: () => lesson.leave(),

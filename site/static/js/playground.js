@@ -5,7 +5,7 @@
 // itself, and never replaces the learner's own cells without asking.
 import { RunCell } from "./cell.js";
 import { makeButton } from "./dom.js";
-import { withoutIsolation } from "./isolation.js";
+import { reloadIfInputCannotWait, withoutIsolation } from "./isolation.js";
 import { openProgress } from "./progress.js";
 import { Runtime } from "./runtime.js";
 import { RuntimeBar, runInOrder } from "./runtime-bar.js";
@@ -17,6 +17,7 @@ const RECORD = "notebook";
 const BACKUP_KEY = siteKey("backup-before-link-code"); // localStorage: out of reach of code in the worker
 const SAVE_DELAY_MS = 400;
 
+await reloadIfInputCannotWait(); // before Python starts
 // What each interpreter's input() and the status line say on a page without isolation (null when isolated).
 const help = { pyodide: await withoutIsolation("pyodide"), micropython: await withoutIsolation("micropython") };
 const config = JSON.parse(document.getElementById("playground-config").textContent);
