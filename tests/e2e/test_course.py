@@ -43,3 +43,16 @@ def test_course_first_lesson_as_a_new_learner(course_site, lesson_page):
     run_code(page, first, solution(first))
     expect(first).to_have_attribute("data-state", "passed")
     expect(first.locator("[data-feedback]")).to_have_text("All checks passed.")
+
+
+@pytest.mark.parametrize("isolated", [True, False], ids=["isolated", "unisolated"])
+def test_course_async_lesson_works_with_and_without_isolation(course_site, lesson_page, unisolated_page, isolated):
+    # Without isolation the page's runs can suspend on promises (JSPI): the lesson's run() helper, which
+    # waits for its timers with time.sleep, and a plain asyncio.run both work, as the lesson says.
+    page = (lesson_page if isolated else unisolated_page)(course_site.url("cloud/async-and-await.html"))
+    work_through(page)
+    code = (
+        "import asyncio\nasync def main():\n    await asyncio.sleep(0.05)\n    return 'ran'\nprint(asyncio.run(main()))"
+    )
+    run_code(page, cell(page, 0), code)
+    expect(output(cell(page, 0))).to_have_text("ran\n")

@@ -11,6 +11,7 @@ headers apply) input() and time.sleep() suspend Python on a promise instead
 input() and Stop ends a wait; Stop ends code that computes by ending this worker.
 """
 
+import asyncio
 import base64
 import builtins
 import contextlib
@@ -178,9 +179,14 @@ def _wait_for_page(start):
         _waiting = (_run_id, resolve)
         start(resolve)
 
+    # run_sync waits through the running asyncio loop; a learner's own loop (one that waits for its timers
+    # with time.sleep) is the running one here and is itself waiting: step it aside for Pyodide's.
+    learners_loop = asyncio._get_running_loop()
+    asyncio._set_running_loop(None)
     try:
         return run_sync(js.Promise.new(create_once_callable(executor)))
     finally:
+        asyncio._set_running_loop(learners_loop)
         _waiting = None
 
 
