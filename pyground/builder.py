@@ -74,13 +74,11 @@ def build(config: BuildConfig) -> BuildResult:
     course, warnings = load_and_validate(config, pins)
     env = make_environment(config.theme / "templates")
     modules = python_modules(config.theme / "static" / "py")
-    shared = browser_settings(pins, modules)
-    settings = settings_module(shared)
+    settings = settings_module(browser_settings(pins, modules))
     info = SiteInfo(
         build_id=_build_id(config),
         static_dir=static_folder(config.theme / "static", settings),
         modules={entry: imported_modules(config.theme / "static" / "js", entry) for entry in PYTHON_PAGES},
-        runtime_files={name: interpreter["files"] for name, interpreter in shared["interpreters"].items()},
     )
     pages = render_site(course, env, info)
     pages["sw.js"] = env.get_template("sw.js").render(

@@ -32,10 +32,8 @@ class SiteInfo:
     build_id: str
     runtime_dir: str = "runtime"
     static_dir: str = "static"  # the build publishes it as static-<content hash> (builder.static_folder)
-    # Preloaded by the pages that run Python, so nothing waits for the module before it to ask:
-    # each entry script's modules (in js/), and each interpreter's runtime files (in runtime/).
+    # Each entry script's modules (in js/), preloaded by its page so none waits for the one importing it.
     modules: dict[str, list[str]] = field(default_factory=dict)
-    runtime_files: dict[str, list[str]] = field(default_factory=dict)
 
 
 # `import ... from "./x.js"`, `export ... from "./x.js"` and `import "./x.js"`: the static imports between our modules.

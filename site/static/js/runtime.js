@@ -24,6 +24,7 @@ const INTERPRETERS = {
 const STOP_GRACE_MS = 1500; // after this, an interrupt that did not land ends the worker
 const BUSY_MS = 200; // without isolation: a worker that does not take Stop's call by then is computing
 const LOAD_RETRIES = 2;
+const PROGRESS_STEP = 10; // percent of the runtime's download between two progress events
 const START_TIMEOUT_MS = 60_000; // for the worker to start once its files are here
 
 export class RunStopped extends Error {}
@@ -153,12 +154,15 @@ export class Runtime extends EventTarget {
     const received = answered.then(async (responses) => {
       const total = responses.reduce((sum, response) => sum + Number(response.headers.get("Content-Length") || 0), 0);
       let bytes = 0;
+      // In steps of PROGRESS_STEP percent, not per chunk: each event updates the page, which must stay responsive.
+      let shown = 0;
       await Promise.all(
         responses.map(async (response) => {
           const reader = response.body.getReader();
           for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
             bytes += chunk.value.length;
-            if (total) this.dispatchEvent(new CustomEvent("progress", { detail: Math.min(1, bytes / total) }));
+            const percent = total ? Math.min(100, PROGRESS_STEP * Math.floor((100 * bytes) / total / PROGRESS_STEP)) : 0;
+            if (percent > shown) this.dispatchEvent(new CustomEvent("progress", { detail: (shown = percent) / 100 }));
           }
         }),
       );
