@@ -24,8 +24,15 @@ const SYNTAX_COLOURS = {
   "#f00": "invalid",
 };
 
-/** The default highlight style, recoloured with CSS variables. */
-function themedHighlighting({ HighlightStyle, defaultHighlightStyle, syntaxHighlighting }) {
+/** The default highlight style, recoloured with CSS variables. Made once and shared by every editor:
+ * each HighlightStyle adds its own style sheet to the page, and with it a recalculation of its styles. */
+let highlighting = null;
+function themedHighlighting(language) {
+  highlighting ??= makeHighlighting(language);
+  return highlighting;
+}
+
+function makeHighlighting({ HighlightStyle, defaultHighlightStyle, syntaxHighlighting }) {
   const specs = defaultHighlightStyle.specs.map((spec) =>
     spec.color ? { ...spec, color: `var(--syntax-${SYNTAX_COLOURS[spec.color] ?? "meta"})` } : spec,
   );

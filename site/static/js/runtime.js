@@ -22,7 +22,7 @@ const INTERPRETERS = {
   micropython: { factory: MPWorker, element: "mpy-script", ...SETTINGS.interpreters.micropython },
 };
 const STOP_GRACE_MS = 1500; // after this, an interrupt that did not land ends the worker
-const BUSY_MS = 200; // without isolation: a worker that does not take Stop's call by then is computing
+const BUSY_MS = 200; // without isolation: a waiting run's worker that does not take Stop's call by then is computing
 const LOAD_RETRIES = 2;
 const PROGRESS_STEP = 10; // percent of the runtime's download between two progress events
 const START_TIMEOUT_MS = 60_000; // for the worker to start once its files are here
@@ -212,6 +212,8 @@ export class Runtime extends EventTarget {
       return;
     }
     if (!message.run || message.run !== this.current?.id) return; // late output of a stopped run
+    // Without isolation the worker says when a run suspends (input(), time.sleep()); output means it goes on.
+    this.current.waiting = message.waiting === true;
     if ("input" in message) return this.answerInput(worker, message);
     if (message.board) this.dispatchEvent(new CustomEvent("board", { detail: message }));
     for (const [stream, text, alt] of message.chunks ?? []) this.current.onOutput?.(text, stream, alt);
@@ -290,7 +292,7 @@ export class Runtime extends EventTarget {
       Atomics.notify(this.interruptBuffer, 0); // wakes time.sleep()
       const ended = await Promise.race([run.settled, sleep(STOP_GRACE_MS).then(() => false)]);
       if (ended) return this.setState("ready", "stopped");
-    } else if (this.interpreter === "pyodide" && this.worker) {
+    } else if (run.waiting && this.worker) {
       // A worker suspended in input() or time.sleep() takes this call at once and ends the wait.
       const waiting = await Promise.race([this.worker.sync.stop_waiting(run.id).catch(() => false), sleep(BUSY_MS)]);
       const ended = waiting && (await Promise.race([run.settled, sleep(STOP_GRACE_MS).then(() => false)]));

@@ -179,6 +179,8 @@ def _wait_for_page(start):
         _waiting = (_run_id, resolve)
         start(resolve)
 
+    _output.send({"waiting": True})  # so Stop asks this worker to end the wait instead of ending the worker
+
     # run_sync waits through the running asyncio loop; a learner's own loop (one that waits for its timers
     # with time.sleep) is the running one here and is itself waiting: step it aside for Pyodide's.
     learners_loop = asyncio._get_running_loop()
