@@ -75,23 +75,26 @@ export async function createEditor(container, { onRun, onChange }) {
   }
 }
 
-function codeMirrorEditor(container, textarea, modules, { onRun, onChange }) {
+async function codeMirrorEditor(container, textarea, modules, { onRun, onChange }) {
   const [{ basicSetup, EditorView }, { EditorState }, { python }, language, { keymap }, { indentWithTab }] = modules;
-  const view = new EditorView({
-    state: EditorState.create({
-      doc: textarea.value, // as it is now: the learner may have typed in the text area already
-      extensions: [
-        keymap.of([...RUN_KEYS.map((key) => ({ key, run: () => (onRun(), true) })), indentWithTab]),
-        themedHighlighting(language),
-        basicSetup,
-        python(),
-        language.indentUnit.of("    "),
-        EditorView.lineWrapping,
-        EditorView.contentAttributes.of({ "aria-label": textarea.getAttribute("aria-label"), "aria-describedby": "editor-help" }),
-        EditorView.updateListener.of((update) => update.docChanged && onChange?.()),
-      ],
-    }),
+  const state = EditorState.create({
+    doc: textarea.value, // as it is now: the learner may have typed in the text area already
+    extensions: [
+      keymap.of([...RUN_KEYS.map((key) => ({ key, run: () => (onRun(), true) })), indentWithTab]),
+      themedHighlighting(language),
+      basicSetup,
+      python(),
+      language.indentUnit.of("    "),
+      EditorView.lineWrapping,
+      EditorView.contentAttributes.of({ "aria-label": textarea.getAttribute("aria-label"), "aria-describedby": "editor-help" }),
+      EditorView.updateListener.of((update) => update.docChanged && onChange?.()),
+    ],
   });
+  await nextTask(); // the state and the view in two tasks: together they held a slow phone's main thread too long
+  const view = new EditorView({ state });
+  if (textarea.value !== state.doc.toString()) {
+    view.dispatch({ changes: { from: 0, to: state.doc.length, insert: textarea.value } }); // typed meanwhile
+  }
   const focused = document.activeElement === textarea;
   container.replaceChildren(view.dom);
   container.dataset.editor = "codemirror";

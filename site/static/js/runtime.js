@@ -11,6 +11,7 @@
 //
 // The page's <html data-runtime> mirrors the state: loading, ready, running, error.
 import { MPWorker, PyWorker } from "../../runtime/pyscript/core.js";
+import { afterFirstPaint } from "./dom.js";
 import { SETTINGS } from "./settings.js";
 
 const RUNTIME = new URL("../../runtime/", import.meta.url);
@@ -146,7 +147,8 @@ export class Runtime extends EventTarget {
    * answered, `received` once all of them are here. */
   download() {
     const urls = [...this.kind.files.map((file) => new URL(file, RUNTIME)), ...this.dataFiles.map(([, url]) => url)];
-    const answered = Promise.all(urls.map((url) => fetch(url))).then((responses) => {
+    const answered = afterFirstPaint().then(async () => {
+      const responses = await Promise.all(urls.map((url) => fetch(url)));
       const failed = responses.find((response) => !response.ok);
       if (failed) throw new Error(`${failed.url.split("/").pop()} could not be downloaded (${failed.status})`);
       return responses;
@@ -322,6 +324,7 @@ export class Runtime extends EventTarget {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 
 /** A lesson's data files, {name: url relative to the page}, as [name, URL] pairs. */
 const dataFileUrls = (files) => Object.entries(files).map(([name, path]) => [name, new URL(path, document.baseURI)]);
