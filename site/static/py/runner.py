@@ -158,12 +158,11 @@ def _sleep(seconds):
         js.Atomics.wait(_interrupt, 0, 0, seconds * 1000)
         pyodide_js.checkInterrupt()
     elif can_run_sync():
-        if (
-            _wait_for_page(
-                lambda resolve: js.setTimeout(create_once_callable(lambda: resolve("slept")), seconds * 1000)
-            )
-            is None
-        ):
+
+        def wake_up_later(resolve):
+            js.setTimeout(create_once_callable(lambda: resolve("slept")), seconds * 1000)
+
+        if _wait_for_page(wake_up_later) is None:  # Stop ended the sleep
             raise KeyboardInterrupt
     else:
         _real_sleep(seconds)
