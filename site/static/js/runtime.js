@@ -325,7 +325,6 @@ export class Runtime extends EventTarget {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-
 /** A lesson's data files, {name: url relative to the page}, as [name, URL] pairs. */
 const dataFileUrls = (files) => Object.entries(files).map(([name, path]) => [name, new URL(path, document.baseURI)]);
 
