@@ -1,6 +1,6 @@
 """Lighthouse scores of the home page and a lesson page: mobile, Lighthouse's default throttling.
 
-    python benchmarks/lighthouse.py [--runs 3] [--report DIR]
+    python benchmarks/lighthouse.py [--runs 3] [--pages home lesson] [--report DIR]
 
 Targets on both pages: performance >= 95; accessibility, best practices and SEO = 100.
 The real course is built and served as GitHub Pages serves it (plain files, max-age=600,
@@ -75,17 +75,19 @@ def audit(command: list[str], chromium: str, url: str, report: Path) -> dict[str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pages", nargs="+", choices=PAGES, default=list(PAGES), help="only these pages")
     parser.add_argument("--report", type=Path, help="keep the JSON reports in this folder")
     args = parser.parse_args()
     command, chromium = lighthouse(), chromium_path()
-    scores: dict[str, list[dict[str, int]]] = {page: [] for page in PAGES}
+    scores: dict[str, list[dict[str, int]]] = {page: [] for page in args.pages}
     with tempfile.TemporaryDirectory() as tmp:
         site, reports = Path(tmp) / "site", args.report or Path(tmp) / "reports"
         reports.mkdir(parents=True, exist_ok=True)
         build(BuildConfig(out=site))
         with serving(site, quiet=True, cache_control="max-age=600") as base:
             for run in range(args.runs):
-                for name, page in PAGES.items():
+                for name in args.pages:
+                    page = PAGES[name]
                     print(f"{name} page, run {run + 1}:", flush=True)
                     scores[name].append(audit(command, chromium, base + page, reports / f"{name}-{run + 1}.json"))
     print(f"Lighthouse {PACKAGES[0].split('@')[1]}, mobile, default throttling; medians of {args.runs}")

@@ -42,10 +42,11 @@ print(sys.getrecursionlimit(), len("ab"), math.pi, charts.bar is None)
 
 
 def started_workers(page) -> list:
-    """Every worker the page starts from now on, across page loads (a page load starts a new one; so does
-    `lesson_page`, which loads the page twice: count after it)."""
+    """Every interpreter's worker the page starts from now on, across page loads (a page load starts a new
+    one; so does `lesson_page`, which loads the page twice: count after it). Not the worker that downloads
+    the runtime's files, which ends once they are here."""
     workers = []
-    page.on("worker", lambda worker: workers.append(worker))
+    page.on("worker", lambda worker: "download-worker" not in worker.url and workers.append(worker))
     return workers
 
 

@@ -16,6 +16,7 @@ import { SETTINGS } from "./settings.js";
 
 const RUNTIME = new URL("../../runtime/", import.meta.url);
 const PY = new URL("../py/", import.meta.url);
+const DOWNLOADER = new URL("./download-worker.js", import.meta.url);
 const SITE = new URL("../../", import.meta.url); // the site's root, also under a sub-path: what `cloud.SITE` is
 // Each interpreter's runner, start module and runtime files come from the build (settings.js).
 const INTERPRETERS = {
@@ -143,33 +144,31 @@ export class Runtime extends EventTarget {
     throw lastError;
   }
 
-  /** Fetch the runtime's files and the lesson's data files: `answered` once every one has
-   * answered, `received` once all of them are here. */
+  /** Fetch the runtime's files and the lesson's data files (in a worker of their own): `answered`
+   * once every one has answered, `received` once all of them are here. */
   download() {
     const urls = [...this.kind.files.map((file) => new URL(file, RUNTIME)), ...this.dataFiles.map(([, url]) => url)];
-    const answered = afterFirstPaint().then(async () => {
-      const responses = await Promise.all(urls.map((url) => fetch(url)));
-      const failed = responses.find((response) => !response.ok);
-      if (failed) throw new Error(`${failed.url.split("/").pop()} could not be downloaded (${failed.status})`);
-      return responses;
+    const answered = settlement();
+    const received = settlement();
+    const fail = (error) => {
+      answered.reject(error);
+      received.reject(error);
+    };
+    afterFirstPaint().then(() => {
+      const worker = new Worker(DOWNLOADER, { type: "module", name: "download" });
+      worker.addEventListener("message", ({ data }) => {
+        if (data.progress !== undefined) this.dispatchEvent(new CustomEvent("progress", { detail: data.progress }));
+        else if (data.answered) answered.resolve();
+        else {
+          if (data.received) received.resolve();
+          else fail(new Error(data.error));
+          worker.terminate();
+        }
+      });
+      worker.addEventListener("error", () => fail(new Error("the runtime's download could not start")));
+      worker.postMessage({ urls: urls.map(String), step: PROGRESS_STEP });
     });
-    const received = answered.then(async (responses) => {
-      const total = responses.reduce((sum, response) => sum + Number(response.headers.get("Content-Length") || 0), 0);
-      let bytes = 0;
-      // In steps of PROGRESS_STEP percent, not per chunk: each event updates the page, which must stay responsive.
-      let shown = 0;
-      await Promise.all(
-        responses.map(async (response) => {
-          const reader = response.body.getReader();
-          for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-            bytes += chunk.value.length;
-            const percent = total ? Math.min(100, PROGRESS_STEP * Math.floor((100 * bytes) / total / PROGRESS_STEP)) : 0;
-            if (percent > shown) this.dispatchEvent(new CustomEvent("progress", { detail: (shown = percent) / 100 }));
-          }
-        }),
-      );
-    });
-    return { answered, received };
+    return { answered: answered.promise, received: received.promise };
   }
 
   async createWorker() {
@@ -321,6 +320,13 @@ export class Runtime extends EventTarget {
     this.setState("loading");
     await this.start();
   }
+}
+
+/** A promise with its resolve and reject at hand. */
+function settlement() {
+  const settled = {};
+  settled.promise = new Promise((resolve, reject) => Object.assign(settled, { resolve, reject }));
+  return settled;
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
