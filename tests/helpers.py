@@ -345,9 +345,15 @@ def output(block: Locator) -> Locator:
     return block.locator("[data-output]")
 
 
+def code_view(block: Locator) -> Locator:
+    """A block's CodeMirror view, scrolled to: a view is built only when its block nears the screen."""
+    block.scroll_into_view_if_needed()
+    return block.locator(".cm-content")
+
+
 def set_code(page: Page, block: Locator, code: str) -> None:
     """Replace a block's code as a learner would: focus the editor, select all, type."""
-    editor = block.locator(".cm-content")
+    editor = code_view(block)
     expect(editor).to_be_visible()
     editor.click()
     page.keyboard.press("Control+A")

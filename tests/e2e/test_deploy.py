@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 from pyground.builder import ROOT, BuildConfig, build
 from pyground.serve import serving
 
-from ..helpers import FIXTURE_COURSE, cell, install_guard, run_code, set_code, wait_until_ready
+from ..helpers import FIXTURE_COURSE, cell, code_view, install_guard, run_code, set_code, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -121,4 +121,4 @@ def test_deploy_open_tab_offers_a_reload_that_keeps_work(deploy, cached_page):
     set_code(page, cell(page, 0), "print('typed just before the reload')")  # saved after a pause: still pending
     page.get_by_role("button", name="Reload with the new version").click()
     expect(page.locator('meta[name="build-id"]')).to_have_attribute("content", build_of(deploy.new))
-    expect(cell(page, 0).locator(".cm-content")).to_have_text("print('typed just before the reload')", timeout=30_000)
+    expect(code_view(cell(page, 0))).to_have_text("print('typed just before the reload')", timeout=30_000)

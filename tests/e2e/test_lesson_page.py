@@ -51,6 +51,23 @@ def test_lesson_output_is_text_not_html(site, lesson_page):
     assert html_cell.locator("[data-output] img").count() == 0
 
 
+def test_lesson_editor_far_down_is_built_on_the_way_there_and_moves_nothing(site, page, lesson_page):
+    page.set_viewport_size({"width": 1280, "height": 400})
+    lesson_page(site.url(CELLS))
+    page.add_style_tag(content=".lesson > * { content-visibility: visible !important }")  # real heights offscreen
+    last = page.locator("[data-block]").last
+    editor = last.locator("[data-editor]")
+    expect(cell(page, 0).locator("[data-editor]")).to_have_attribute("data-editor", "codemirror")
+    assert editor.get_attribute("data-editor") == "", "a view was built for a cell far off the screen"
+    height = editor.bounding_box()["height"]
+
+    last.scroll_into_view_if_needed()
+    expect(editor).to_have_attribute("data-editor", "codemirror")
+    assert abs(editor.bounding_box()["height"] - height) < 1, "the textarea and its view differ in height"
+    run(last)  # the code a view was built from is the cell's
+    expect(last).to_have_attribute("data-state", "done")
+
+
 def test_lesson_error_shows_a_traceback_of_the_cell(site, lesson_page):
     page = lesson_page(site.url(CELLS))
     failing = cell(page, 3)

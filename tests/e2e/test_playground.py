@@ -12,7 +12,7 @@ import zlib
 import pytest
 from playwright.sync_api import expect
 
-from ..helpers import answer_input, cell, install_guard, output, run, set_code, static_url, wait_until_ready
+from ..helpers import answer_input, cell, code_view, install_guard, output, run, set_code, static_url, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,7 @@ def link_to(site, cells: list[str], **extra) -> str:
 
 def editor_text(block) -> str:
     """A cell's code as the editor shows it, line by line (an empty line holds a <br>)."""
-    expect(block.locator(".cm-content")).to_be_visible()
+    expect(code_view(block)).to_be_visible()
     return "\n".join(line.rstrip("\n") for line in block.locator(".cm-line").all_inner_texts())
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from ..helpers import cell, run_code, set_code
+from ..helpers import cell, code_view, run_code, set_code
 
 pytestmark = pytest.mark.e2e
 
@@ -48,13 +48,13 @@ def test_progress_reload_keeps_code_state_and_hints(site, lesson_page, page):
 
     page.reload()
     expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
-    expect(cell(page, 0).locator(".cm-content")).to_have_text("print('my own code')")
+    expect(code_view(cell(page, 0))).to_have_text("print('my own code')")
     expect(exercise(page)).to_have_attribute("data-state", "passed")
     expect(exercise(page).locator("[data-exercise-state]")).to_have_text("passed · 2 attempts")
     expect(exercise(page).locator("[data-hint='1']")).to_be_visible()
     expect(exercise(page).locator("[data-hint='2']")).to_be_hidden()
     expect(exercise(page).locator("[data-solution]")).to_contain_text("return n * 2")
-    expect(exercise(page).locator(".cm-content")).to_have_text("def double(n):    return n * 2")
+    expect(code_view(exercise(page))).to_have_text("def double(n):    return n * 2")
     expect(page.locator("[data-page-progress]")).to_have_text("1 of 1 exercises done")
 
 
@@ -90,8 +90,8 @@ def test_progress_corrupted_record_is_set_aside_and_the_rest_loads(site, lesson_
     )
     page.reload()
     expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
-    expect(cell(page, 0).locator(".cm-content")).to_have_text("print('kept')")
-    expect(page.locator("[data-cell=html-cell] .cm-content")).to_have_text("print('old')")
+    expect(code_view(cell(page, 0))).to_have_text("print('kept')")
+    expect(code_view(page.locator("[data-cell=html-cell]"))).to_have_text("print('old')")
     keys = page.evaluate(
         """() => new Promise((resolve) => {
             const open = indexedDB.open("pyground:/:progress");
@@ -162,7 +162,7 @@ def test_progress_two_tabs_stay_consistent_and_keep_a_pass(site, lesson_page, pa
     other.reload()
     expect(other.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
     expect(exercise(other)).to_have_attribute("data-state", "passed")  # the pass is never lost
-    expect(exercise(other).locator(".cm-content")).to_have_text("def double(n):    return n * 3")  # newest code wins
+    expect(code_view(exercise(other))).to_have_text("def double(n):    return n * 3")  # newest code wins
     other.close()
 
 
@@ -187,7 +187,7 @@ def test_progress_export_clear_import_restores_everything(site, lesson_page, pag
     expect(home.locator("[data-lesson-link=fixture-cells] [data-lesson-progress]")).to_have_text("1 of 1 done")
     home.goto(site.url(CELLS))
     expect(home.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
-    expect(cell(home, 0).locator(".cm-content")).to_have_text("print('exported')")
+    expect(code_view(cell(home, 0))).to_have_text("print('exported')")
     expect(exercise(home)).to_have_attribute("data-state", "passed")
 
     # Importing the same (now older) file again never replaces newer work.
@@ -198,7 +198,7 @@ def test_progress_export_clear_import_restores_everything(site, lesson_page, pag
     expect(home.locator("[data-import-status]")).to_contain_text("Imported")
     home.goto(site.url(CELLS))
     expect(home.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
-    expect(cell(home, 0).locator(".cm-content")).to_have_text("print('newer')")
+    expect(code_view(cell(home, 0))).to_have_text("print('newer')")
     fresh.close()
 
 
@@ -219,7 +219,7 @@ def test_progress_is_kept_apart_per_site_path(site, subpath_site, lesson_page, p
     wait_saved(cell(page, 0))
     page.goto(subpath_site.url(CELLS))
     expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
-    expect(cell(page, 0).locator(".cm-content")).to_have_text('x = 20print("x is", x)')
+    expect(code_view(cell(page, 0))).to_have_text('x = 20print("x is", x)')
 
 
 def test_progress_follows_a_renamed_exercise(site, lesson_page, page):
@@ -240,7 +240,7 @@ def test_progress_follows_a_renamed_exercise(site, lesson_page, page):
     page.reload()
     expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
     expect(exercise(page)).to_have_attribute("data-state", "passed")
-    expect(exercise(page).locator(".cm-content")).to_have_text("def double(n):    return n + n")
+    expect(code_view(exercise(page))).to_have_text("def double(n):    return n + n")
 
 
 def put_records(page, records: list[dict], version: int | None = None) -> None:
@@ -298,7 +298,7 @@ def test_progress_follows_an_exercise_moved_to_another_lesson(site, lesson_page,
     put_records(page, [passed_record("fixture-packages", "fixture-double", "def double(n):\n    return 2 * n")])
     lesson_page(site.url(CELLS))
     expect(exercise(page)).to_have_attribute("data-state", "passed")
-    expect(exercise(page).locator(".cm-content")).to_have_text("def double(n):    return 2 * n")
+    expect(code_view(exercise(page))).to_have_text("def double(n):    return 2 * n")
     expect(page.locator("[data-page-progress]")).to_have_text("1 of 1 exercises done")
     page.goto(site.url())
     expect(page.locator("[data-lesson-link=fixture-cells] [data-lesson-progress]")).to_have_text("1 of 1 done")

@@ -10,7 +10,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from ..helpers import answer_input, cell, output, run, run_code, set_code, start, wait_until_ready
+from ..helpers import answer_input, cell, code_view, output, run, run_code, set_code, start, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -49,7 +49,7 @@ def test_runtime_page_stays_responsive_while_code_loops(site, lesson_page):
     assert delay_ms < 200
     other = cell(page, 1)
     set_code(page, other, "print('typed while looping')")
-    expect(other.locator(".cm-content")).to_have_text("print('typed while looping')")
+    expect(code_view(other)).to_have_text("print('typed while looping')")
     page.mouse.wheel(0, 600)
     page.wait_for_function("scrollY > 0")
     expect(looping).to_have_attribute("data-state", "running")
@@ -77,7 +77,7 @@ def test_runtime_stop_without_isolation_restarts_and_keeps_code(site, unisolated
     start(looping)
     stop(looping)
     expect(output(looping)).to_contain_text("variables from earlier cells are gone")
-    expect(looping.locator(".cm-content")).to_contain_text("while True:")
+    expect(code_view(looping)).to_contain_text("while True:")
     expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
     expect(page.locator("[data-runtime-status]")).to_contain_text("Stopped.")
     run_code(page, cell(page, 0), "print('fresh', 'x' in globals())")
@@ -199,7 +199,7 @@ def test_runtime_recovers_by_itself_when_the_interpreter_dies(site, lesson_page)
     fatal = cell(page, 0)
     run_code(page, fatal, "import os\nos._exit(0)")
     expect(output(fatal)).to_contain_text("Python crashed")
-    expect(fatal.locator(".cm-content")).to_contain_text("os._exit(0)")
+    expect(code_view(fatal)).to_contain_text("os._exit(0)")
     run_code(page, cell(page, 1), "print('works again')")
     expect(output(cell(page, 1))).to_have_text("works again\n")
 
@@ -233,7 +233,7 @@ def test_runtime_toolbar_runs_all_restarts_and_resets(site, lesson_page):
     first = cell(page, 0)
     set_code(page, first, "changed = True")
     first.get_by_role("button", name="Reset code to the lesson's original").click()
-    expect(first.locator(".cm-content")).to_have_text('x = 20print("x is", x)')
+    expect(code_view(first)).to_have_text('x = 20print("x is", x)')
     page.get_by_role("button", name="Restart Python").click()
     expect(page.locator("html")).to_have_attribute("data-runtime", "ready", timeout=60_000)
     run(cell(page, 1))

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from pyground.search import words
 
-from ..helpers import cell
+from ..helpers import cell, code_view
 
 pytestmark = pytest.mark.e2e
 
@@ -84,7 +84,7 @@ def test_search_slash_focuses_the_field_except_in_an_editor(site, lesson_page, p
     page.keyboard.press("/")
     expect(page.locator(FIELD)).to_be_focused()
     expect(page.locator(FIELD)).to_have_value("")
-    editor = cell(page, 0).locator(".cm-content")
+    editor = code_view(cell(page, 0))
     editor.click()
     page.keyboard.press("End")
     page.keyboard.press("/")

@@ -88,8 +88,8 @@ class AssignedExercise extends ExerciseCell {
     if (this.solutionAllowed()) super.revealSolution();
   }
 
-  async restore(record) {
-    await super.restore(record);
+  restore(record) {
+    super.restore(record);
     this.applyRules();
   }
 }

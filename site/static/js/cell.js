@@ -30,10 +30,10 @@ class Block {
     this.id = section.dataset.cell ?? section.dataset.exercise;
     this.output = new OutputView(section.querySelector("[data-output]"));
     this.original = section.querySelector("[data-source]").value;
-    this.editorReady = createEditor(section.querySelector("[data-editor]"), {
+    this.editor = createEditor(section.querySelector("[data-editor]"), {
       onRun: () => this.run(),
       onChange: () => this.codeChanged(),
-    }).then((editor) => (this.editor = editor));
+    });
     this.runButton = section.querySelector("[data-action=run], [data-action=check]");
     this.runButton.disabled = false; // runs queue until Python is ready
     this.runButton.addEventListener("click", () => this.run());
@@ -52,13 +52,14 @@ class Block {
    * by itself (leaving saves pending code at once). */
   close() {
     this.closed = true;
+    this.editor.close();
     clearTimeout(this.saveTimer);
     this.cancelInput?.();
   }
 
   resetCode() {
-    this.editor?.setCode(this.original);
-    this.editor?.focus();
+    this.editor.setCode(this.original);
+    this.editor.focus();
   }
 
   codeChanged() {
@@ -89,8 +90,7 @@ class Block {
   }
 
   /** Show a saved record: the learner's code (from this visit, another tab or an import). */
-  async restore(record) {
-    await this.editorReady;
+  restore(record) {
     if (record?.code === undefined || record.code === this.code || this.section.dataset.saved === "pending") return;
     this.applying = true;
     this.editor.setCode(record.code);
@@ -104,7 +104,7 @@ class Block {
   }
 
   get code() {
-    return this.editor ? this.editor.getCode() : this.section.querySelector("[data-source]").value;
+    return this.editor.getCode();
   }
 
   set state(value) {
@@ -243,8 +243,8 @@ export class ExerciseCell extends Block {
     return this.saved() ?? {};
   }
 
-  async restore(record) {
-    await super.restore(record);
+  restore(record) {
+    super.restore(record);
     if (!record) return;
     if (record.attempts) this.showState(record.passed ? "passed" : "failed", record.attempts);
     while (this.hintsShown < (record.hints ?? 0) && this.revealNextHint());

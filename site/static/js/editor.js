@@ -1,7 +1,7 @@
-// A code editor over the page's <textarea>: CodeMirror 6 (the copy PyScript
-// ships) when it loads, the plain textarea otherwise. Both run the cell on
-// Shift+Enter or Ctrl/Cmd+Enter. In CodeMirror, Tab indents; Escape then Tab
-// moves focus on, so keyboard users are never trapped.
+// A code editor over the page's <textarea>: CodeMirror 6 (the copy PyScript ships)
+// once the cell nears the screen, the plain textarea until then or if it cannot load.
+// Both run the cell on Shift+Enter or Ctrl/Cmd+Enter. In CodeMirror, Tab indents;
+// Escape then Tab moves focus on, so keyboard users are never trapped.
 import { codemirror } from "../../runtime/pyscript/core.js";
 
 const RUN_KEYS = ["Shift-Enter", "Ctrl-Enter", "Mod-Enter"];
@@ -62,17 +62,52 @@ function inTurn(build) {
   return built;
 }
 
-/** Wrap the textarea in `container`; resolves once the best editor is in place. */
-export async function createEditor(container, { onRun, onChange }) {
+// A view is built once its cell comes this near the screen (or gets the focus): building the views of
+// cells far down a long lesson held a slow phone's main thread at load for nothing. Until then the
+// textarea is the editor; site.css gives both the same height (but for long lines, which only the view
+// wraps), so the swap moves nothing; navigation.js restores positions by element, not by height.
+const NEAR_SCREEN = "300px 0px";
+
+/** Wrap the textarea in `container`. Returns the editor at once: the plain textarea, which becomes
+ * CodeMirror near the screen (or stays, if CodeMirror cannot load). */
+export function createEditor(container, { onRun, onChange }) {
   const textarea = container.querySelector("textarea");
-  const plain = textareaEditor(textarea, { onRun, onChange });
-  try {
-    const codemirror = await loadCodeMirror();
-    return await inTurn(() => codeMirrorEditor(container, textarea, codemirror, { onRun, onChange }));
-  } catch (error) {
-    console.warn("Code editor unavailable, using a plain text area:", error);
-    return plain;
-  }
+  let current = textareaEditor(textarea, { onRun, onChange });
+  const near = nearScreen(container);
+  near.reached
+    .then(loadCodeMirror)
+    .then((codemirror) => inTurn(() => codeMirrorEditor(container, textarea, codemirror, { onRun, onChange })))
+    .then(
+      (editor) => (current = editor),
+      (error) => console.warn("Code editor unavailable, using a plain text area:", error),
+    );
+  return {
+    getCode: () => current.getCode(),
+    setCode: (code) => current.setCode(code),
+    focus: () => current.focus(),
+    /** The cell is gone (another lesson swapped in): no view is built for it any more. */
+    close: near.cancel,
+  };
+}
+
+/** `reached` resolves when `element` comes near the screen or something in it is focused. */
+function nearScreen(element) {
+  let reach;
+  const reached = new Promise((resolve) => (reach = resolve));
+  const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && done(), {
+    rootMargin: NEAR_SCREEN,
+  });
+  const done = () => {
+    cancel();
+    reach();
+  };
+  const cancel = () => {
+    observer.disconnect();
+    element.removeEventListener("focusin", done);
+  };
+  observer.observe(element);
+  element.addEventListener("focusin", done);
+  return { reached, cancel };
 }
 
 async function codeMirrorEditor(container, textarea, modules, { onRun, onChange }) {
@@ -118,6 +153,7 @@ function textareaEditor(textarea, { onRun, onChange }) {
     getCode: () => textarea.value,
     setCode: (code) => {
       textarea.value = code;
+      textarea.rows = Math.max(code.split("\n").length, 3); // as the page's own textareas (editor.html)
     },
     focus: () => textarea.focus(),
   };

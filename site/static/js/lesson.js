@@ -62,8 +62,7 @@ async function openLesson(kept) {
   // Saved work comes back (also from this lesson's earlier ids); changes from another tab
   // or an import show up as they happen.
   await progress.carryOver(config.lesson, config.aliases);
-  // Awaited (with the editors), so a position restored in a swapped-in lesson stays where it was.
-  await Promise.all(blocks.map((block) => block.restore(block.saved())));
+  for (const block of blocks) block.restore(block.saved());
   progress.addEventListener(
     "change",
     ({ detail: record }) => {

@@ -13,13 +13,14 @@ import { SITE_ROOT } from "./site-path.js";
 
 // What differs between two lesson pages of one build; the rest (header, search, footer) stays.
 const SWAPPED = ['meta[name="description"]', "#lesson-config", ".site-nav", "main"];
+const ALIGN_FRAMES = 10; // a restored position is kept for at most this many frames while the page renders
 const SCROLL_SAVE_MS = 150; // the scroll position is saved in the history entry this long after scrolling
 
 /** Swap lessons in on link clicks and Back/Forward. `leave()` ends the lesson on the page (saves
  * the learner's work, stops what runs); `enter()` wires the lesson just swapped in. */
 export function enableInstantNavigation({ leave, enter }) {
   history.scrollRestoration = "manual"; // restored here, once the lesson it belongs to is in place
-  if (history.state?.scroll) scrollTo(0, history.state.scroll); // a reload of a lesson reached by a swap
+  if (history.state?.scroll) scrollToSaved(history.state.scroll); // a reload of a lesson reached by a swap
   let shown = new URL(location.href);
   let queue = Promise.resolve(); // one navigation at a time, in the order asked
   let saving;
@@ -27,7 +28,7 @@ export function enableInstantNavigation({ leave, enter }) {
 
   const saveScroll = () => {
     clearTimeout(saving);
-    history.replaceState({ ...history.state, scroll: scrollY }, "");
+    history.replaceState({ ...history.state, scroll: scrollPlace() }, "");
   };
   const saveScrollSoon = () => {
     clearTimeout(saving);
@@ -44,7 +45,7 @@ export function enableInstantNavigation({ leave, enter }) {
       if (!swappable(page, url) || (await isolatedByLoading(page))) return load();
       await leave();
       if (push) {
-        history.pushState({ scroll: 0 }, "", url); // first: the new lesson's relative links resolve from here
+        history.pushState({}, "", url); // first: the new lesson's relative links resolve from here
         committed = true;
       }
       await swap(page, url);
@@ -151,10 +152,41 @@ async function swap(page, url) {
 /** Scroll where the learner expects: a saved position, else the #anchor, else the top. */
 function scrollToPlace(url, scroll) {
   const anchor = url.hash ? document.getElementById(decodeURIComponent(url.hash.slice(1))) : null;
-  if (scroll !== undefined) scrollTo(0, scroll);
+  if (scroll !== undefined) scrollToSaved(scroll);
   else if (anchor) anchor.scrollIntoView();
   else scrollTo(0, 0);
   return anchor;
+}
+
+// The lesson's elements a saved position is counted from: its prose and the parts of its blocks, but
+// not what stays on the screen (the sticky runtime bar) or is not shown (<noscript>, gone after a swap).
+const PLACES = "main article > :not([data-block], noscript), main [data-block] > *";
+const places = () =>
+  [...document.querySelectorAll(PLACES)].filter((element) => !["sticky", "fixed"].includes(getComputedStyle(element).position));
+
+/** Where the page is scrolled: the first of the lesson's elements still on the screen and how far above
+ * the screen's top it starts. Unlike scrollY, this survives heights that change above it: a code editor
+ * is a textarea until it nears the screen (editor.js), and the two may wrap lines differently. */
+function scrollPlace() {
+  const elements = places();
+  const index = elements.findIndex((element) => element.getBoundingClientRect().bottom > 0);
+  return index < 0 ? { y: scrollY } : { y: scrollY, index, top: elements[index].getBoundingClientRect().top };
+}
+
+function scrollToSaved(place) {
+  const { y, index, top } = typeof place === "number" ? { y: place } : place; // a number: an entry of an older build
+  const element = index === undefined ? null : places()[index];
+  if (!element) return scrollTo(0, y ?? 0);
+  // What lies above it has its real height only once the page has rendered it (content-visibility in
+  // site.css): aligned again at the next frames, until it stays where it was.
+  let frames = 0;
+  const align = () => {
+    const off = element.getBoundingClientRect().top - top;
+    if (Math.abs(off) < 1 && frames > 1) return;
+    scrollBy(0, off);
+    if (++frames < ALIGN_FRAMES) requestAnimationFrame(align);
+  };
+  align();
 }
 
 /** Show the lesson just swapped in: scrolled into place, with the focus on the anchor's element or the

@@ -142,7 +142,7 @@ class Notebook {
     if (!this.cells.length) this.add("");
     this.renumber();
     const next = this.cells[Math.min(at, this.cells.length - 1)];
-    next.editorReady.then(() => next.editor.focus());
+    next.editor.focus();
     this.announce(`Cell deleted; ${this.cells.length} left.`);
     this.saveSoon();
   }
@@ -366,7 +366,7 @@ addEventListener("hashchange", async () => openLink(await readLink(location.hash
 $("[data-action=add-cell]").addEventListener("click", () => {
   const cell = notebook.add("");
   notebook.renumber();
-  cell.editorReady.then(() => cell.editor.focus());
+  cell.editor.focus();
   notebook.announce(`Cell ${notebook.cells.length} added.`);
   notebook.saveSoon();
 });

@@ -51,6 +51,7 @@ export class RuntimeBar {
       error: () => `${message} Check your connection and press Retry.`,
     };
     this.status.textContent = text[state]();
+    this.bar.dataset.runtime = state;
     this.retry.hidden = state !== "error";
     this.runAll.disabled = this.restart.disabled = state === "loading";
   }
