@@ -414,11 +414,11 @@ def work_through(page: Page, answers: list[str] | None = None) -> None:
         block.scroll_into_view_if_needed()
         run_answering(page, block, answers)
         expected = "error" if block.get_attribute("data-expect-error") is not None else "done"
-        assert block.get_attribute("data-state") == expected, (index, output(block).inner_text())
+        assert block.get_attribute("data-state") == expected, (index, output(block).text_content())
     for index in range(page.locator("[data-block=exercise]").count()):
         block = page.locator("[data-block=exercise]").nth(index)
         run_code(page, block, solution(block))
-        assert block.get_attribute("data-state") == "passed", block.locator("[data-feedback]").inner_text()
+        assert block.get_attribute("data-state") == "passed", block.locator("[data-feedback]").text_content()
 
 
 def download(page: Page, control: Locator, timeout: float = 30_000) -> str:

@@ -41,5 +41,5 @@ def test_accessibility_small_screen_has_no_sideways_scroll(site, browser, path):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     for button in page.locator("main button:visible").all():
         box = button.bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, button.inner_text()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, button.text_content()
     context.close()

@@ -30,7 +30,7 @@ def test_course_first_lesson_as_a_new_learner(course_site, lesson_page):
         block = cell(page, index)
         run_answering(page, block, ["Ada", "pizza"])
         expected = "error" if block.get_attribute("data-expect-error") is not None else "done"
-        assert block.get_attribute("data-state") == expected, (index, output(block).inner_text())
+        assert block.get_attribute("data-state") == expected, (index, output(block).text_content())
     asked = page.locator("[data-block=run]").filter(has_text="input(")
     expect(output(asked.first)).to_contain_text("Ada")
 

@@ -86,7 +86,7 @@ def test_exercise_each_attempt_starts_with_no_files(site, lesson_page):
     page = lesson_page(site.url(CELLS))
     notebook = page.locator("[data-block=run]").first
     run_code(page, notebook, "import os\nprint(os.getcwd())")
-    folder = output(notebook).inner_text()
+    folder = output(notebook).text_content()
     block = exercise(page)
     code = "import os\nprint('found' if os.path.exists('notes.txt') else 'clean')\nopen('notes.txt', 'w').write('x')"
     for _ in range(2):

@@ -38,12 +38,12 @@ def http_site(tmp_path_factory) -> Iterator[Server]:
 def test_http_lesson_every_cell_and_exercise_works_under_a_sub_path(http_site, lesson_page):
     page = lesson_page(http_site.url(PAGE))
     work_through(page)
-    first = output(cell(page, 0)).inner_text()
+    first = output(cell(page, 0)).text_content()
     assert http_site.url("api/") in first and "\n200\n" in first and "application/json" in first
     expect(output(cell(page, 1))).to_contain_text("404 False")
     expect(output(cell(page, 2))).to_contain_text("JSONDecodeError")
     expect(output(cell(page, 4))).to_contain_text("next URL: " + http_site.url("api/servers/page-2.json"))
-    retries = output(cell(page, 6)).inner_text()
+    retries = output(cell(page, 6)).text_content()
     assert "attempt 1 at 0.02 s: 500" in retries and "attempt 3 at 1.56 s: 200" in retries, retries
     expect(output(cell(page, 7))).to_contain_text("waited 2.02 simulated seconds")
     exercises = page.locator("[data-block=exercise]")
@@ -79,7 +79,7 @@ def blocked_quickly(page) -> None:
         run_code(page, block, OTHER_SITE)
         elapsed = time.monotonic() - started
         expect(block).to_have_attribute("data-state", "error")
-        text = output(block).inner_text()
+        text = output(block).text_content()
         assert "requests.exceptions.ConnectionError" in text, text
         assert "https://example.com never left the browser" in text, text
         assert "cloud.API" in text

@@ -181,7 +181,7 @@ def test_runtime_endless_printing_is_capped_and_still_stops(site, lesson_page):
     start(flood)
     expect(output(flood)).to_contain_text("Output truncated", timeout=20_000)
     assert stop(flood) < 2.0
-    assert output(flood).inner_text().count("\n") < 5100
+    assert output(flood).text_content().count("\n") < 5100
 
 
 def test_runtime_recursion_is_an_error_not_a_crash(site, lesson_page):
@@ -248,7 +248,7 @@ def test_runtime_ctrl_enter_runs_and_controls_are_named(site, lesson_page):
     expect(output(first)).to_have_text("by keyboard\n", timeout=30_000)
     for button in page.get_by_role("button").all():
         if button.is_visible():
-            assert (button.get_attribute("aria-label") or button.inner_text()).strip()
+            assert (button.get_attribute("aria-label") or button.text_content()).strip()
     assert first.get_by_role("textbox", name="Python code, cell 1").count() == 1
 
 
@@ -336,6 +336,7 @@ def test_runtime_syntax_error_points_at_the_line(site, lesson_page):
 def test_runtime_failed_download_offers_retry_and_keeps_code(site, page, guard):
     guard.allow_console_error("Failed to load resource")
     guard.allow_console_error("ERR_FAILED")
+    guard.allow_console_error("Failed to fetch")  # Python's worker, started with the download, fails too
     page.context.route("**/pyodide.asm.wasm", lambda route: route.abort())
     page.goto(site.url(CELLS))
     expect(page.locator("html")).to_have_attribute("data-runtime", "error", timeout=30_000)

@@ -39,7 +39,7 @@ def probe_every_way(page) -> None:
     block = cell(page, 0)
     run_code(page, block, PROBE.format(ways=WAYS))
     expect(output(block)).to_contain_text("blocked", timeout=30_000)
-    text = output(block).inner_text()
+    text = output(block).text_content()
     assert "REACHED" not in text, text
     assert text.count("blocked") == len(WAYS), text
 
@@ -85,7 +85,7 @@ def test_trust_boundary_micropython_page_is_out_of_reach(site, lesson_page, unis
     block = cell(page, 0)
     run_code(page, block, PROBE.format(ways=MICRO_WAYS))
     expect(output(block)).to_contain_text("blocked", timeout=30_000)
-    text = output(block).inner_text()
+    text = output(block).text_content()
     assert "REACHED" not in text and text.count("blocked") == len(MICRO_WAYS), text
     run_code(page, block, "print(6 * 7)")
     expect(output(block)).to_have_text("42\n")

@@ -2,14 +2,13 @@
 // are read here only to report progress: the browser keeps them in its caches (and the service
 // worker in its own), where Python's worker finds them. Reading 13 MB chunk by chunk on the
 // page's thread blocked it for ~0.5 s on a slow phone.
-// In: {urls, step}. Out, in order: {answered} once every file has answered, {progress: 0..1}
-// in steps of `step` percent, {received} once all are here; or {error} at the first failure.
+// In: {urls, step}. Out, in order: {progress: 0..1} in steps of `step` percent, {received} once
+// all are here; or {error} at the first failure.
 addEventListener("message", async ({ data: { urls, step } }) => {
   try {
     const responses = await Promise.all(urls.map((url) => fetch(url)));
     const failed = responses.find((response) => !response.ok);
     if (failed) throw new Error(`${failed.url.split("/").pop()} could not be downloaded (${failed.status})`);
-    postMessage({ answered: true });
     const total = responses.reduce((sum, response) => sum + Number(response.headers.get("Content-Length") || 0), 0);
     let bytes = 0;
     let shown = 0;

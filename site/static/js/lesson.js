@@ -25,8 +25,9 @@ async function openLesson(kept) {
   const config = JSON.parse(document.getElementById("lesson-config").textContent);
   const lifetime = new AbortController(); // ends this lesson's listeners on long-lived things when it is left
   const { signal } = lifetime;
+  // Asked without waiting: Python starts first (the answer needs the service worker's script).
+  const isolationHelp = withoutIsolation(config.interpreter); // null on an isolated page
   // A lesson with a simulated board (front matter `board:`) gives its worker the `machine` module.
-  const help = await withoutIsolation(config.interpreter); // null on an isolated page
   const boardReady = config.board
     ? import("./board.js").then(({ Board }) => new Board(document.querySelector("[data-board]"), config.board))
     : null;
@@ -34,7 +35,7 @@ async function openLesson(kept) {
     interpreter: config.interpreter,
     packages: config.packages,
     files: config.files,
-    inputHelp: help?.input ?? "",
+    inputHelp: isolationHelp.then((help) => help?.input ?? ""),
     ...(config.board && { modules: config.board.modules, setup: async (worker) => (await boardReady).attach(worker) }),
   };
   // Chosen at once, so the page never says the last lesson's interpreter is ready for this one.
@@ -43,11 +44,11 @@ async function openLesson(kept) {
     kept?.close();
     runtime = new Runtime(options);
   }
+  runtime.start().catch(() => {}); // as early as possible; the status line reports failures
   (await boardReady)?.listen(runtime);
   const cells = [];
-  const bar = new RuntimeBar(document.querySelector(".runtime-bar"), { help, runAll: () => runInOrder(cells) });
+  const bar = new RuntimeBar(document.querySelector(".runtime-bar"), { help: await isolationHelp, runAll: () => runInOrder(cells) });
   bar.attach(runtime, { signal });
-  runtime.start().catch(() => {}); // as early as possible; the status line reports failures
 
   const progress = await openProgress();
   const context = { runtime, progress, lesson: config.lesson, rules: {} };

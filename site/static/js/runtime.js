@@ -33,7 +33,7 @@ export class RunStopped extends Error {}
 
 export class Runtime extends EventTarget {
   /** `files`: {name: url relative to the page}, put in Python's working folder (lesson data files). */
-  /** `inputHelp`: what input() says when the page cannot wait for an answer (not isolated). */
+  /** `inputHelp`: what input() says when the page cannot wait for an answer (not isolated), or a promise of it. */
   /** `modules`: more of site/static/py for the worker (a board's `machine`); `setup(worker)` runs
    * before each new worker is ready; "board" events carry the worker's board messages. */
   constructor({ interpreter = "pyodide", packages = [], files = {}, inputHelp = "", modules = [], setup = null } = {}) {
@@ -117,13 +117,13 @@ export class Runtime extends EventTarget {
       if (attempt) await sleep(500 * 2 ** attempt); // poor networks: back off, then try again
       try {
         // The worker never reports a failed download (PyScript waits forever), so the
-        // page fetches the files itself: failures surface and progress shows. Once every
-        // file has answered, the worker starts too: its requests for them wait for these
-        // downloads in the service worker (or the HTTP cache), so nothing comes twice.
+        // page fetches the files too, at the same time: failures surface (and end the
+        // worker) and progress shows. The worker's requests for the files join these
+        // downloads in the HTTP cache (or the service worker), so nothing comes twice.
         this.downloading ??= this.download(); // once per page: a restart starts from the files here
-        const { answered, received } = this.downloading;
+        const { received } = this.downloading;
         received.catch(() => this.downloading?.received === received && (this.downloading = null)); // tried again
-        await answered;
+        await afterFirstPaint(); // as the download: on a slow connection the learner sees the lesson first
         const starting = this.createWorker();
         starting.catch(() => {}); // reported below, once awaited
         try {
@@ -144,31 +144,23 @@ export class Runtime extends EventTarget {
     throw lastError;
   }
 
-  /** Fetch the runtime's files and the lesson's data files (in a worker of their own): `answered`
-   * once every one has answered, `received` once all of them are here. */
+  /** Fetch the runtime's files and the lesson's data files (in a worker of their own): `received`
+   * settles once all of them are here, or at the first that cannot be downloaded. */
   download() {
     const urls = [...this.kind.files.map((file) => new URL(file, RUNTIME)), ...this.dataFiles.map(([, url]) => url)];
-    const answered = settlement();
     const received = settlement();
-    const fail = (error) => {
-      answered.reject(error);
-      received.reject(error);
-    };
     afterFirstPaint().then(() => {
       const worker = new Worker(DOWNLOADER, { type: "module", name: "download" });
       worker.addEventListener("message", ({ data }) => {
-        if (data.progress !== undefined) this.dispatchEvent(new CustomEvent("progress", { detail: data.progress }));
-        else if (data.answered) answered.resolve();
-        else {
-          if (data.received) received.resolve();
-          else fail(new Error(data.error));
-          worker.terminate();
-        }
+        if (data.progress !== undefined) return this.dispatchEvent(new CustomEvent("progress", { detail: data.progress }));
+        if (data.received) received.resolve();
+        else received.reject(new Error(data.error));
+        worker.terminate();
       });
-      worker.addEventListener("error", () => fail(new Error("the runtime's download could not start")));
+      worker.addEventListener("error", () => received.reject(new Error("the runtime's download could not start")));
       worker.postMessage({ urls: urls.map(String), step: PROGRESS_STEP });
     });
-    return { answered: answered.promise, received: received.promise };
+    return { received: received.promise };
   }
 
   async createWorker() {
@@ -193,7 +185,8 @@ export class Runtime extends EventTarget {
     await worker.sync.set_output_limit(SETTINGS.output.sentChars);
     if (this.interruptBuffer) await worker.sync.set_interrupt_buffer(this.interruptBuffer);
     if (this.dataFiles.length) await worker.sync.set_data_files(this.dataFiles.map(([name]) => name));
-    if (this.inputHelp) await worker.sync.set_input_help(this.inputHelp);
+    const inputHelp = await this.inputHelp;
+    if (inputHelp) await worker.sync.set_input_help(inputHelp);
     if (this.setup) await this.setup(worker);
     // The worker runs from a blob: URL, so Python cannot tell the site's address by itself.
     if (this.interpreter === "pyodide") await worker.sync.set_site(SITE.href);
