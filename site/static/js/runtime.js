@@ -121,8 +121,8 @@ export class Runtime extends EventTarget {
         // worker) and progress shows. The worker's requests for the files join these
         // downloads in the HTTP cache (or the service worker), so nothing comes twice.
         this.downloading ??= this.download(); // once per page: a restart starts from the files here
-        const { received } = this.downloading;
-        received.catch(() => this.downloading?.received === received && (this.downloading = null)); // tried again
+        const received = this.downloading;
+        received.catch(() => this.downloading === received && (this.downloading = null)); // tried again
         await afterFirstPaint(); // as the download: on a slow connection the learner sees the lesson first
         const starting = this.createWorker();
         starting.catch(() => {}); // reported below, once awaited
@@ -144,8 +144,8 @@ export class Runtime extends EventTarget {
     throw lastError;
   }
 
-  /** Fetch the runtime's files and the lesson's data files (in a worker of their own): `received`
-   * settles once all of them are here, or at the first that cannot be downloaded. */
+  /** Fetch the runtime's files and the lesson's data files (in a worker of their own): settles once
+   * all of them are here, or at the first that cannot be downloaded. */
   download() {
     const urls = [...this.kind.files.map((file) => new URL(file, RUNTIME)), ...this.dataFiles.map(([, url]) => url)];
     const received = settlement();
@@ -160,7 +160,7 @@ export class Runtime extends EventTarget {
       worker.addEventListener("error", () => received.reject(new Error("the runtime's download could not start")));
       worker.postMessage({ urls: urls.map(String), step: PROGRESS_STEP });
     });
-    return { received: received.promise };
+    return received.promise;
   }
 
   async createWorker() {
