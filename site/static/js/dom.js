@@ -14,8 +14,7 @@ export function makeButton(label, action, onClick) {
 let painted = null;
 /** Resolves once the page has first been painted (at once if it has; else a frame, then a task; at once
  * in a hidden tab, which paints nothing; after a second at most, for a window that does not paint while
- * covered). The runtime's
- * 13 MB wait for it: on a slow connection the learner sees the lesson first. */
+ * covered). The runtime's 13 MB wait for it: on a slow connection the learner sees the lesson first. */
 export function afterFirstPaint() {
   painted ??= new Promise((resolve) => {
     if (document.visibilityState === "hidden" || performance.getEntriesByType("paint").length) resolve();
