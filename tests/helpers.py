@@ -317,10 +317,14 @@ def static_url(page, path: str) -> str:
 
 def open_isolated(page, url: str) -> None:
     """Open `url` as a returning visitor: the first page a browser opens of the site only installs the
-    service worker (it runs without isolation), so once that worker is active the page is loaded again."""
-    page.goto(url, wait_until="commit")
+    service worker (it runs without isolation), so the site's home page is opened first (it installs
+    the worker once loaded; a lesson, once its Python has started), then `url` under that worker."""
+    page.goto(url, wait_until="domcontentloaded")
+    page.goto(
+        page.evaluate("new URL('../../index.html', document.querySelector('script[src$=\"/js/site.js\"]').src).href")
+    )
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.reload()
+    page.goto(url)
     wait_until_ready(page)
     assert page.evaluate("crossOriginIsolated") is True
 

@@ -286,6 +286,21 @@ def test_runtime_first_visit_reloads_once_where_input_needs_isolation(site, page
     assert len(loads) == 2
 
 
+def test_runtime_first_visit_installs_the_service_worker_once_python_has_started(site, page, guard):
+    # Installing it downloads and stores the site's files: on a first visit, that must not share the
+    # network and the processor with Python's own download and start.
+    page.add_init_script("""
+      const register = ServiceWorkerContainer.prototype.register;
+      ServiceWorkerContainer.prototype.register = function (...args) {
+        window.registeredWhile = document.documentElement.dataset.runtime;
+        return register.apply(this, args);
+      };""")
+    page.goto(site.url(CELLS))
+    wait_until_ready(page)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    assert page.evaluate("window.registeredWhile") == "ready"
+
+
 def test_runtime_never_reloads_in_a_loop_when_isolation_cannot_be_had(site, page, guard):
     # A browser without JSPI where the service worker installs but the page never becomes isolated.
     page.add_init_script(WITHOUT_JSPI + "Object.defineProperty(window, 'crossOriginIsolated', { get: () => false });")

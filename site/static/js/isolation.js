@@ -14,17 +14,43 @@ import { SITE_ROOT, siteKey } from "./site-path.js";
 const RELOADED = siteKey("isolation-reload");
 
 let registration = null;
+// The service worker installs once the page has loaded and what it does first is done (a lesson's
+// Python started): its installation downloads and stores our files, which on a first visit would
+// share the network and the processor with Python's 13 MB and their compilation.
+const firstWork = [];
+let begun = false;
+let startInstalling;
+const installing = new Promise((resolve) => (startInstalling = resolve)).then(() => (begun = true));
+const afterFirstWork = () => Promise.allSettled(firstWork).then(startInstalling);
+if (document.readyState === "complete") afterFirstWork();
+else addEventListener("load", afterFirstWork, { once: true });
 
-/** Install the service worker (every page does, so visited pages also work offline). */
-export function registerServiceWorker() {
+/** Hold the service worker's installation until `work` (a promise) has settled, unless it has begun. */
+export function installServiceWorkerAfter(work) {
+  if (!begun) firstWork.push(work);
+}
+
+/** Install the service worker (every page does, so visited pages also work offline): after the page's
+ * first work, or at once (`now`: a first visit that reloads to come under it). */
+export function registerServiceWorker({ now = false } = {}) {
   if (!("serviceWorker" in navigator) || !window.isSecureContext) return Promise.resolve(null);
-  registration ??= navigator.serviceWorker
-    .register(new URL("sw.js", SITE_ROOT), { scope: SITE_ROOT.pathname })
+  if (now) startInstalling();
+  registration ??= installing
+    .then(() => navigator.serviceWorker.register(new URL("sw.js", SITE_ROOT), { scope: SITE_ROOT.pathname }))
     .catch((error) => {
       console.warn("Service worker unavailable: no offline use, and Stop will restart Python.", error);
       return null;
     });
   return registration;
+}
+
+/** Whether an active service worker would make a page loaded now isolated (without installing it). */
+export async function serviceWorkerActive() {
+  try {
+    return Boolean((await navigator.serviceWorker?.getRegistration(SITE_ROOT.href))?.active);
+  } catch {
+    return false; // service workers blocked
+  }
 }
 
 export const isolated = globalThis.crossOriginIsolated === true;
@@ -36,7 +62,7 @@ const canSuspend = typeof WebAssembly.Suspending === "function";
  * the service worker (then this never resolves); a per-session flag rules out loops. */
 export async function reloadIfInputCannotWait() {
   if (isolated) return session("removeItem", RELOADED);
-  if (canSuspend || !(await registerServiceWorker()) || session("getItem", RELOADED)) return;
+  if (canSuspend || !(await registerServiceWorker({ now: true })) || session("getItem", RELOADED)) return;
   await navigator.serviceWorker.ready;
   session("setItem", RELOADED, "1");
   location.reload();
@@ -52,7 +78,8 @@ function session(method, ...args) {
 }
 
 /** Why this page is not isolated, and what the learner can do about it (shown by input() and the status
- * line), or null when it is. `interpreter`: MicroPython cannot suspend, so its input() needs isolation. */
+ * line), or null when it is. `interpreter`: MicroPython cannot suspend, so its input() needs isolation.
+ * Known once the service worker has been installed, or could not be: after the page's first work. */
 export async function withoutIsolation(interpreter = "pyodide") {
   if (isolated) return null;
   const inputWaits = canSuspend && interpreter === "pyodide";

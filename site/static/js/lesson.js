@@ -4,7 +4,7 @@
 // the same way, to the same interpreter when it can serve that lesson.
 import { assignmentOnPage } from "./assigned-exercise.js";
 import { ExerciseCell, RunCell } from "./cell.js";
-import { reloadIfInputCannotWait, withoutIsolation } from "./isolation.js";
+import { installServiceWorkerAfter, reloadIfInputCannotWait, withoutIsolation } from "./isolation.js";
 import { enableInstantNavigation } from "./navigation.js";
 import { openProgress, PAGE } from "./progress.js";
 import { showCompletion } from "./progress-view.js";
@@ -25,7 +25,7 @@ async function openLesson(kept) {
   const config = JSON.parse(document.getElementById("lesson-config").textContent);
   const lifetime = new AbortController(); // ends this lesson's listeners on long-lived things when it is left
   const { signal } = lifetime;
-  // Asked without waiting: Python starts first (the answer needs the service worker's script).
+  // Known once Python has started (the answer needs the service worker, installed after it).
   const isolationHelp = withoutIsolation(config.interpreter); // null on an isolated page
   // A lesson with a simulated board (front matter `board:`) gives its worker the `machine` module.
   const boardReady = config.board
@@ -44,10 +44,11 @@ async function openLesson(kept) {
     kept?.close();
     runtime = new Runtime(options);
   }
-  runtime.start().catch(() => {}); // as early as possible; the status line reports failures
+  // As early as possible (the status line reports failures); the service worker installs after it.
+  installServiceWorkerAfter(runtime.start().catch(() => {}));
   (await boardReady)?.listen(runtime);
   const cells = [];
-  const bar = new RuntimeBar(document.querySelector(".runtime-bar"), { help: await isolationHelp, runAll: () => runInOrder(cells) });
+  const bar = new RuntimeBar(document.querySelector(".runtime-bar"), { help: isolationHelp, runAll: () => runInOrder(cells) });
   bar.attach(runtime, { signal });
 
   const progress = await openProgress();

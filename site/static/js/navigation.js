@@ -8,7 +8,7 @@
 // swap) becomes a normal page load, so nothing is ever worse than without this. So does a
 // lesson that needs an interpreter of its own when a load makes it cross-origin isolated
 // (isolation.js): it starts a new interpreter either way, and its board and Stop work better.
-import { isolated, registerServiceWorker } from "./isolation.js";
+import { isolated, serviceWorkerActive } from "./isolation.js";
 import { SITE_ROOT } from "./site-path.js";
 
 // What differs between two lesson pages of one build; the rest (header, search, footer) stays.
@@ -120,7 +120,7 @@ function swappable(page, url) {
 /** Whether `page` is a lesson with an interpreter of its own (another kind, a board) that a page load
  * would make isolated: this page is not, and the service worker that isolates pages is active. */
 async function isolatedByLoading(page) {
-  if (isolated || !(await registerServiceWorker())?.active) return false;
+  if (isolated || !(await serviceWorkerActive())) return false;
   const config = (doc) => JSON.parse(doc.getElementById("lesson-config").textContent);
   const [shown, next] = [config(document), config(page)];
   return next.interpreter !== shown.interpreter || Boolean(next.board || shown.board);

@@ -5,7 +5,7 @@
 // itself, and never replaces the learner's own cells without asking.
 import { RunCell } from "./cell.js";
 import { makeButton } from "./dom.js";
-import { reloadIfInputCannotWait, withoutIsolation } from "./isolation.js";
+import { installServiceWorkerAfter, reloadIfInputCannotWait, withoutIsolation } from "./isolation.js";
 import { openProgress } from "./progress.js";
 import { Runtime } from "./runtime.js";
 import { RuntimeBar, runInOrder } from "./runtime-bar.js";
@@ -18,8 +18,9 @@ const BACKUP_KEY = siteKey("backup-before-link-code"); // localStorage: out of r
 const SAVE_DELAY_MS = 400;
 
 await reloadIfInputCannotWait(); // before Python starts
-// What each interpreter's input() and the status line say on a page without isolation (null when isolated).
-const help = { pyodide: await withoutIsolation("pyodide"), micropython: await withoutIsolation("micropython") };
+// What each interpreter's input() and the status line say on a page without isolation (null when isolated):
+// known once the service worker is installed, after Python has started.
+const help = { pyodide: withoutIsolation("pyodide"), micropython: withoutIsolation("micropython") };
 const config = JSON.parse(document.getElementById("playground-config").textContent);
 const $ = (selector) => document.querySelector(selector);
 
@@ -72,13 +73,13 @@ class Notebook {
       interpreter,
       packages: interpreter === "pyodide" ? (lesson?.packages ?? []) : [],
       files: lesson?.files ?? {},
-      inputHelp: help[interpreter]?.input ?? "",
+      inputHelp: help[interpreter].then((known) => known?.input ?? ""),
     });
     this.runtime.addEventListener("state", ({ detail: { state } }) => (this.stopAll.hidden = state !== "running"));
     this.context.runtime = this.runtime;
     for (const cell of this.cells) cell.runtime = this.runtime;
     this.bar.attach(this.runtime);
-    this.runtime.start().catch(() => {});
+    installServiceWorkerAfter(this.runtime.start().catch(() => {}));
     this.showLessonFiles(lesson);
   }
 

@@ -11,11 +11,17 @@ export async function runInOrder(cells) {
 }
 
 export class RuntimeBar {
-  /** `help`: why the page is not isolated (from withoutIsolation), or null. `runAll`: what Run all does.
+  /** `help`: why the page is not isolated (from withoutIsolation), or null, or a promise of it (the status
+   * line adds it once known). `runAll`: what Run all does.
    * The buttons are in the template, so the bar keeps its size when this script starts. */
   constructor(bar, { help = null, runAll }) {
     this.bar = bar;
-    this.help = help;
+    this.help = null;
+    this.shown = null; // [state, message] on the status line
+    Promise.resolve(help).then((known) => {
+      this.help = known;
+      if (this.shown?.[0] === "ready") this.show(...this.shown); // the only state that says it
+    });
     this.status = bar.querySelector("[data-runtime-status]");
     this.runAll = this.button("run-all", runAll);
     this.restart = this.button("restart", () => this.runtime.restart("restart"));
@@ -43,6 +49,7 @@ export class RuntimeBar {
   }
 
   show(state, message = "") {
+    this.shown = [state, message];
     const name = this.name;
     const text = {
       loading: () => `Loading ${name}…`,

@@ -144,10 +144,15 @@ export class Runtime extends EventTarget {
     throw lastError;
   }
 
-  /** Fetch the runtime's files and the lesson's data files (in a worker of their own): settles once
-   * all of them are here, or at the first that cannot be downloaded. */
+  /** Fetch the runtime's files, our Python modules and the lesson's data files (in a worker of their own):
+   * settles once all of them are here, or at the first that cannot be downloaded. (PyScript fetches the
+   * modules only once Python has started: from the browser's cache, that costs no round trip.) */
   download() {
-    const urls = [...this.kind.files.map((file) => new URL(file, RUNTIME)), ...this.dataFiles.map(([, url]) => url)];
+    const urls = [
+      ...this.kind.files.map((file) => new URL(file, RUNTIME)),
+      ...this.moduleUrls(),
+      ...this.dataFiles.map(([, url]) => url),
+    ];
     const received = settlement();
     afterFirstPaint().then(() => {
       const worker = new Worker(DOWNLOADER, { type: "module", name: "download" });
@@ -163,6 +168,11 @@ export class Runtime extends EventTarget {
     return received.promise;
   }
 
+  /** The site's Python modules this worker gets beside its runner. */
+  moduleUrls() {
+    return [...SETTINGS.modules, ...this.modules].map((name) => new URL(name, PY));
+  }
+
   async createWorker() {
     // PyScript's worker factory is only fully set up once its elements are defined.
     await customElements.whenDefined(this.kind.element);
@@ -170,7 +180,7 @@ export class Runtime extends EventTarget {
       sync_main_only: true,
       // Modules the runner imports, and those for learners (`import charts`, `import cloud`).
       files: Object.fromEntries([
-        ...[...SETTINGS.modules, ...this.modules].map((name) => [new URL(name, PY).href, `./${name}`]),
+        ...this.moduleUrls().map((url) => [url.href, `./${url.pathname.split("/").pop()}`]),
         ...this.dataFiles.map(([name, url]) => [url.href, `./${name}`]),
       ]),
     };
@@ -185,8 +195,10 @@ export class Runtime extends EventTarget {
     await worker.sync.set_output_limit(SETTINGS.output.sentChars);
     if (this.interruptBuffer) await worker.sync.set_interrupt_buffer(this.interruptBuffer);
     if (this.dataFiles.length) await worker.sync.set_data_files(this.dataFiles.map(([name]) => name));
-    const inputHelp = await this.inputHelp;
-    if (inputHelp) await worker.sync.set_input_help(inputHelp);
+    // Given once known, without waiting: it waits for the service worker, which installs after Python starts.
+    Promise.resolve(this.inputHelp)
+      .then((help) => help && worker.sync.set_input_help(help))
+      .catch(() => {}); // the worker has ended
     if (this.setup) await this.setup(worker);
     // The worker runs from a blob: URL, so Python cannot tell the site's address by itself.
     if (this.interpreter === "pyodide") await worker.sync.set_site(SITE.href);
