@@ -5,7 +5,6 @@ function; those for SyntaxError, TypeError and ValueError look up CPython's own 
 """
 
 import builtins
-import difflib
 import os
 import re
 import reprlib
@@ -25,7 +24,11 @@ def _close(word, candidates, cutoff=0.75):
     """The candidate nearest to word (the same name in other capitals first), or None."""
     options = sorted({c for c in candidates if isinstance(c, str) and c != word and not c.startswith("_")})
     same = [c for c in options if c.lower() == word.lower()]
-    found = same or difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
+    if same:
+        return same[0]
+    import difflib  # here, not at the top: in Pyodide it adds ~30 ms to every start of Python
+
+    found = difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
     return found[0] if found else None
 
 
