@@ -78,7 +78,9 @@ def build(config: BuildConfig) -> BuildResult:
     info = SiteInfo(
         build_id=_build_id(config),
         static_dir=static_folder(config.theme / "static", settings),
-        modules={entry: imported_modules(config.theme / "static" / "js", entry) for entry in PYTHON_PAGES},
+        modules={
+            entry: imported_modules(config.theme / "static" / "js", entry) for entry in (*PYTHON_PAGES, "site.js")
+        },
     )
     pages = render_site(course, env, info)
     pages["sw.js"] = env.get_template("sw.js").render(

@@ -59,6 +59,29 @@ def test_build_removes_pages_of_deleted_lessons(tmp_path):
     assert not (out / "basics" / "gone.html").exists()
 
 
+def test_build_lesson_page_preloads_every_module_of_ours_it_imports(tmp_path):
+    # An import found only once the module that imports it has arrived costs one more round trip
+    # before Python's worker can start: the page asks for all of our modules at once, and PyScript's
+    # entry (not its 136 KB core, which Lighthouse would then count as needed for the first paint).
+    out = build_course(tmp_path, {"basics/01-a.md": GOOD.format(id="a")})
+    page = (out / "basics" / "a.html").read_text()
+    folder = out / "basics"
+    preloaded = {(folder / href).resolve() for href in re.findall(r'rel="modulepreload" href="([^"]+)"', page)}
+    entries = {(folder / src).resolve() for src in re.findall(r'<script type="module" src="([^"]+)"', page)}
+    ours = next(out.glob("static-*")).resolve()
+    queue, seen = list(entries), set()
+    while queue:
+        module = queue.pop()
+        if module in seen or ours not in module.parents:
+            continue
+        seen.add(module)
+        imports = re.findall(r"""(?:\bfrom\s*|\bimport\s*)["'](\.{1,2}/[^"']+\.js)["']""", module.read_text())
+        queue.extend((module.parent / name).resolve() for name in imports)
+    assert len(seen) > 15 and seen - preloaded <= entries
+    assert (out / "runtime" / "pyscript" / "core.js").resolve() in preloaded
+    assert len(preloaded) == page.count('rel="modulepreload"'), "a module preloaded twice"
+
+
 def test_build_publishes_own_files_in_a_folder_named_by_their_hash(tmp_path):
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "site", theme)
