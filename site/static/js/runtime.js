@@ -150,7 +150,7 @@ export class Runtime extends EventTarget {
   download() {
     const urls = [
       ...this.kind.files.map((file) => new URL(file, RUNTIME)),
-      ...this.moduleUrls(),
+      ...this.moduleFiles().map(([, url]) => url),
       ...this.dataFiles.map(([, url]) => url),
     ];
     const received = settlement();
@@ -168,9 +168,9 @@ export class Runtime extends EventTarget {
     return received.promise;
   }
 
-  /** The site's Python modules this worker gets beside its runner. */
-  moduleUrls() {
-    return [...SETTINGS.modules, ...this.modules].map((name) => new URL(name, PY));
+  /** [name, url] of each of the site's Python modules this worker gets beside its runner. */
+  moduleFiles() {
+    return [...SETTINGS.modules, ...this.modules].map((name) => [name, new URL(name, PY)]);
   }
 
   async createWorker() {
@@ -180,7 +180,7 @@ export class Runtime extends EventTarget {
       sync_main_only: true,
       // Modules the runner imports, and those for learners (`import charts`, `import cloud`).
       files: Object.fromEntries([
-        ...this.moduleUrls().map((url) => [url.href, `./${url.pathname.split("/").pop()}`]),
+        ...this.moduleFiles().map(([name, url]) => [url.href, `./${name}`]),
         ...this.dataFiles.map(([name, url]) => [url.href, `./${name}`]),
       ]),
     };
