@@ -316,9 +316,9 @@ def static_url(page, path: str) -> str:
 
 
 def open_isolated(page, url: str) -> None:
-    """Open `url` as a returning visitor: the first page a browser opens of the site only installs the
-    service worker (it runs without isolation), so the site's home page is opened first (it installs
-    the worker once loaded; a lesson, once its Python has started), then `url` under that worker."""
+    """Open `url` as a returning visitor, under the service worker that isolates the site's pages. The
+    first page a browser opens of the site is not isolated, and a lesson installs that worker only once
+    its Python has started: the site's home page (found from `url`'s scripts) installs it as it loads."""
     page.goto(url, wait_until="domcontentloaded")
     page.goto(
         page.evaluate("new URL('../../index.html', document.querySelector('script[src$=\"/js/site.js\"]').src).href")
