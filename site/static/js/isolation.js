@@ -17,17 +17,19 @@ let registration = null;
 // The service worker installs once the page has loaded and what it does first is done (a lesson's
 // Python started): its installation downloads and stores our files, which on a first visit would
 // share the network and the processor with Python's 13 MB and their compilation.
-const firstWork = [];
-let begun = false;
+let firstWork = []; // null once the page has loaded: what it starts later holds nothing up
 let startInstalling;
-const installing = new Promise((resolve) => (startInstalling = resolve)).then(() => (begun = true));
-const afterFirstWork = () => Promise.allSettled(firstWork).then(startInstalling);
+const installing = new Promise((resolve) => (startInstalling = resolve));
+const afterFirstWork = () => {
+  Promise.allSettled(firstWork).then(startInstalling);
+  firstWork = null;
+};
 if (document.readyState === "complete") afterFirstWork();
 else addEventListener("load", afterFirstWork, { once: true });
 
-/** Hold the service worker's installation until `work` (a promise) has settled, unless it has begun. */
+/** Hold the service worker's installation until `work` (a promise) has settled, if the page is still loading. */
 export function installServiceWorkerAfter(work) {
-  if (!begun) firstWork.push(work);
+  firstWork?.push(work);
 }
 
 /** Install the service worker (every page does, so visited pages also work offline): after the page's
