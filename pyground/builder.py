@@ -29,7 +29,7 @@ from .model import Course
 from .notebook import lesson_files
 from .problems import BuildError, Problem, Problems
 from .render import SiteInfo, imported_modules, make_environment, render_site
-from .runtime import RUNTIME_DIR, Pins, load_pins, vendor
+from .runtime import RUNTIME_DIR, Pins, load_pins, pyscript_plugin_chunk, vendor
 from .search import INDEX_FILE, search_index
 from .settings import SETTINGS_MODULE, browser_settings, settings_module
 from .validate import validate_course
@@ -81,6 +81,7 @@ def build(config: BuildConfig) -> BuildResult:
         modules={
             entry: imported_modules(config.theme / "static" / "js", entry) for entry in (*PYTHON_PAGES, "site.js")
         },
+        pyscript_plugins=[pyscript_plugin_chunk(pins, "error")],  # the one pyscript-config.html keeps
     )
     pages = render_site(course, env, info)
     pages["sw.js"] = env.get_template("sw.js").render(

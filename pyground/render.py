@@ -34,6 +34,8 @@ class SiteInfo:
     static_dir: str = "static"  # the build publishes it as static-<content hash> (builder.static_folder)
     # Each entry script's modules (in js/), preloaded by its page so none waits for the one importing it.
     modules: dict[str, list[str]] = field(default_factory=dict)
+    # The chunks of PyScript's plugins a page keeps (runtime/pyscript/), preloaded with its core.
+    pyscript_plugins: list[str] = field(default_factory=list)
 
 
 # `import ... from "./x.js"`, `export ... from "./x.js"` and `import "./x.js"`: the static imports between our modules.

@@ -15,6 +15,7 @@ import fnmatch
 import hashlib
 import json
 import os
+import re
 import shutil
 import tarfile
 import tomllib
@@ -189,6 +190,20 @@ def vendor(pins: Pins, out: Path) -> Path:
         wheel_paths.append(path)
     _write_lock(_unpacked(pins.npm_pin("pyodide")) / "pyodide-lock.json", pyodide_dir, wheel_paths)
     return target
+
+
+def pyscript_plugin_chunk(pins: Pins, plugin: str) -> str:
+    """The file of runtime/pyscript/ that PyScript's core imports for `plugin` as a page starts.
+
+    Its bundle maps each plugin to a chunk (`error:()=>import("./error-<hash>.js")`), imported only
+    once the core has run: a page that preloads the chunk saves that round trip before its worker.
+    """
+    folder = _unpacked(pins.npm_pin("pyscript"))
+    key = re.escape(plugin) if re.fullmatch(r"\w+", plugin) else f'"{re.escape(plugin)}"'
+    for core in sorted(folder.glob("core-*.js")):
+        if found := re.search(rf'[{{,]{key}:\(\)=>import\("\./([\w.-]+\.js)"\)', core.read_text(encoding="utf-8")):
+            return found.group(1)
+    raise RuntimeError(f"PyScript {pins.npm_pin('pyscript').version}: no chunk found for its {plugin!r} plugin")
 
 
 def _unpacked(pin: NpmPin) -> Path:

@@ -82,6 +82,19 @@ def test_build_lesson_page_preloads_every_module_of_ours_it_imports(tmp_path):
     assert len(preloaded) == page.count('rel="modulepreload"'), "a module preloaded twice"
 
 
+def test_build_lesson_page_preloads_the_chunk_pyscript_imports_for_its_error_plugin(tmp_path):
+    # PyScript's core imports its plugins only once it has run, and defines the elements a worker
+    # waits for after they arrive: one more round trip before Python can start, unless the page asks
+    # for the chunk with the core.
+    out = build_course(tmp_path, {"basics/01-a.md": GOOD.format(id="a")})
+    page = (out / "basics" / "a.html").read_text()
+    pyscript = out / "runtime" / "pyscript"
+    bundle = "".join(core.read_text() for core in pyscript.glob("core-*.js"))
+    chunk = re.search(r'[{,]error:\(\)=>import\("\./([^"]+)"\)', bundle).group(1)
+    assert (pyscript / chunk).is_file()
+    assert f'<link rel="modulepreload" href="../runtime/pyscript/{chunk}">' in page
+
+
 def test_build_publishes_own_files_in_a_folder_named_by_their_hash(tmp_path):
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "site", theme)
