@@ -16,6 +16,9 @@ The real course is built and served twice: as GitHub Pages serves it (plain file
 The bare page only imports the same vendored pyodide.mjs, calls loadPyodide() and runs 1+1;
 its "next lesson" is a link to a second bare page. Every figure is printed as a ratio to the
 bare page's, and the server's log shows whether any file was downloaded twice in a visit.
+A third page starts only a PyScript worker (the vendored PyScript, the same Pyodide and
+configuration as the lessons' workers, a one-line script): its ratio is the floor that running
+Python through PyScript sets, before any of the site's own work.
 """
 
 from __future__ import annotations
@@ -49,11 +52,34 @@ document.documentElement.dataset.runtime = "ready";
 """
 
 
-BARE_PAGES = {
+def pyscript_page(title: str, next_page: str | None) -> str:
+    """A PyScript worker as the lessons start theirs (runtime.js), with nothing of the site around it."""
+    link = f'<a rel="next" href="{next_page}">Next</a>' if next_page else ""
+    plugins = '{"plugins": ["!py-editor", "!py-game", "!py-terminal", "!donkey", "!deprecations-manager"]}'
+    return f"""<!doctype html>
+<html lang="en" data-runtime="loading"><head><meta charset="utf-8"><title>{title}</title>
+<script type="module">
+import {{ PyWorker }} from "../runtime/pyscript/core.js";
+await customElements.whenDefined("py-script");
+const version = new URL("../runtime/pyodide/pyodide.mjs", import.meta.url).href;
+await PyWorker(new URL("one-line.py", import.meta.url).href, {{ version, config: {{ sync_main_only: true }} }});
+document.documentElement.dataset.runtime = "ready";
+</script></head><body><h1>{title}</h1>{link}<py-config hidden>{plugins}</py-config></body></html>
+"""
+
+
+BENCH_FILES = {
     "bench/bare-1.html": bare_page("Bare one", "bare-2.html"),
     "bench/bare-2.html": bare_page("Bare two", None),
+    "bench/pyscript-1.html": pyscript_page("PyScript one", "pyscript-2.html"),
+    "bench/pyscript-2.html": pyscript_page("PyScript two", None),
+    "bench/one-line.py": "ready = True\n",
 }
-PAGES = {"lesson": (FIRST, NEXT), "bare": ("bench/bare-1.html", "bench/bare-2.html")}
+PAGES = {
+    "lesson": (FIRST, NEXT),
+    "bare": ("bench/bare-1.html", "bench/bare-2.html"),
+    "pyscript": ("bench/pyscript-1.html", "bench/pyscript-2.html"),
+}
 
 # Runs in every document before its own scripts. The clock starts at the first navigation of
 # the tab (a reload keeps it: sessionStorage) or at the click on Next.
@@ -109,7 +135,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         site = Path(tmp)
         build(BuildConfig(out=site))
-        for name, text in BARE_PAGES.items():
+        for name, text in BENCH_FILES.items():
             (site / name).parent.mkdir(parents=True, exist_ok=True)
             (site / name).write_text(text, encoding="utf-8")
         headings = {page: heading(site, page) for pair in PAGES.values() for page in pair}
@@ -133,9 +159,11 @@ def main() -> None:
     for mode in modes:
         for case in ("first visit", "next lesson"):
             lesson, bare = median[(mode, "lesson", case)], median[(mode, "bare", case)]
+            pyscript = median[(mode, "pyscript", case)]
             spread = ", ".join(f"{t:.2f}" for t in times[(mode, "lesson", case)])
             print(
-                f"{mode:>8} {case:<12} lesson {lesson:5.2f}  bare {bare:5.2f}  ratio {lesson / bare:4.2f}x  (lesson runs: {spread})"
+                f"{mode:>8} {case:<12} lesson {lesson:5.2f}  bare {bare:5.2f}  ratio {lesson / bare:4.2f}x"
+                f"  (lesson runs: {spread}; PyScript alone {pyscript:5.2f}, {pyscript / bare:4.2f}x)"
             )
         next_vs_first = median[(mode, "lesson", "next lesson")] / median[(mode, "bare", "first visit")]
         print(f"{mode:>8} next lesson / bare first visit: {next_vs_first:4.2f}x")
