@@ -52,10 +52,10 @@ document.documentElement.dataset.runtime = "ready";
 """
 
 
-def pyscript_page(title: str, next_page: str | None) -> str:
-    """A PyScript worker as the lessons start theirs (runtime.js), with nothing of the site around it."""
+def pyscript_page(title: str, next_page: str | None, py_config: str) -> str:
+    """A PyScript worker as the lessons start theirs (runtime.js; `py_config`: PyScript's configuration of a
+    lesson page), with nothing of the site around it."""
     link = f'<a rel="next" href="{next_page}">Next</a>' if next_page else ""
-    plugins = '{"plugins": ["!py-editor", "!py-game", "!py-terminal", "!donkey", "!deprecations-manager"]}'
     return f"""<!doctype html>
 <html lang="en" data-runtime="loading"><head><meta charset="utf-8"><title>{title}</title>
 <script type="module">
@@ -64,17 +64,22 @@ await customElements.whenDefined("py-script");
 const version = new URL("../runtime/pyodide/pyodide.mjs", import.meta.url).href;
 await PyWorker(new URL("one-line.py", import.meta.url).href, {{ version, config: {{ sync_main_only: true }} }});
 document.documentElement.dataset.runtime = "ready";
-</script></head><body><h1>{title}</h1>{link}<py-config hidden>{plugins}</py-config></body></html>
+</script></head><body><h1>{title}</h1>{link}<py-config hidden>{py_config}</py-config></body></html>
 """
 
 
-BENCH_FILES = {
-    "bench/bare-1.html": bare_page("Bare one", "bare-2.html"),
-    "bench/bare-2.html": bare_page("Bare two", None),
-    "bench/pyscript-1.html": pyscript_page("PyScript one", "pyscript-2.html"),
-    "bench/pyscript-2.html": pyscript_page("PyScript two", None),
-    "bench/one-line.py": "ready = True\n",
-}
+def bench_files(site: Path) -> dict[str, str]:
+    """The reference pages, written beside the built course (the PyScript one with a lesson's configuration)."""
+    py_config = re.search(r"<py-config hidden>(.*?)</py-config>", (site / FIRST).read_text(encoding="utf-8")).group(1)
+    return {
+        "bench/bare-1.html": bare_page("Bare one", "bare-2.html"),
+        "bench/bare-2.html": bare_page("Bare two", None),
+        "bench/pyscript-1.html": pyscript_page("PyScript one", "pyscript-2.html", py_config),
+        "bench/pyscript-2.html": pyscript_page("PyScript two", None, py_config),
+        "bench/one-line.py": "ready = True\n",
+    }
+
+
 PAGES = {
     "lesson": (FIRST, NEXT),
     "bare": ("bench/bare-1.html", "bench/bare-2.html"),
@@ -135,7 +140,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         site = Path(tmp)
         build(BuildConfig(out=site))
-        for name, text in BENCH_FILES.items():
+        for name, text in bench_files(site).items():
             (site / name).parent.mkdir(parents=True, exist_ok=True)
             (site / name).write_text(text, encoding="utf-8")
         headings = {page: heading(site, page) for pair in PAGES.values() for page in pair}
