@@ -199,9 +199,9 @@ def pyscript_plugin_chunk(pins: Pins, plugin: str) -> str:
     once the core has run: a page that preloads the chunk saves that round trip before its worker.
     """
     folder = _unpacked(pins.npm_pin("pyscript"))
-    key = re.escape(plugin) if re.fullmatch(r"\w+", plugin) else f'"{re.escape(plugin)}"'
+    entry = re.compile(rf'[{{,]"?{re.escape(plugin)}"?:\(\)=>import\("\./([\w.-]+\.js)"\)')  # a key quoted or not
     for core in sorted(folder.glob("core-*.js")):
-        if found := re.search(rf'[{{,]{key}:\(\)=>import\("\./([\w.-]+\.js)"\)', core.read_text(encoding="utf-8")):
+        if found := entry.search(core.read_text(encoding="utf-8")):
             return found.group(1)
     raise RuntimeError(f"PyScript {pins.npm_pin('pyscript').version}: no chunk found for its {plugin!r} plugin")
 
